@@ -1,0 +1,46 @@
+/// The clients of one target: EC2 and STS signed with the target's credentials, the role's when it has one.
+struct Connection: Sendable {
+    let target: AWSTarget
+    let ec2: EC2Client
+    let sts: STSClient
+    let roleProvider: AssumeRoleCredentialsProvider?
+    private(set) var confirmedAccount: String?
+
+    init(target: AWSTarget, environment: ClientEnvironment) {
+        self.target = target
+        let baseSTS = STSClient(
+            endpoint: target.stsEndpoint, credentials: target.baseCredentials, environment: environment)
+        let roleProvider = target.role.map { AssumeRoleCredentialsProvider(role: $0, sts: baseSTS) }
+        let credentials: any CredentialsProvider = roleProvider ?? target.baseCredentials
+        self.roleProvider = roleProvider
+        self.ec2 = EC2Client(endpoint: target.ec2Endpoint, credentials: credentials, environment: environment)
+        self.sts = STSClient(endpoint: target.stsEndpoint, credentials: credentials, environment: environment)
+    }
+
+    /// Returns this connection with the account it was confirmed to act in.
+    func confirming(account: String) -> Connection {
+        var copy = self
+        copy.confirmedAccount = account
+        return copy
+    }
+
+    /// Returns the account these credentials act in and the principal, from the assumed role's session or from
+    /// GetCallerIdentity.
+    func actingAccount() async throws(SnapshotError) -> (account: String, principal: String) {
+        if let roleProvider {
+            let session: AssumedRole
+            do {
+                session = try await roleProvider.session()
+            } catch {
+                throw .credentialsUnavailable(error)
+            }
+            if let account = session.account { return (account, session.assumedRoleARN) }
+        }
+        do {
+            let identity = try await sts.callerIdentity()
+            return (identity.account, identity.arn)
+        } catch {
+            throw SnapshotStep.classify(error, snapshotID: nil)
+        }
+    }
+}

@@ -1,0 +1,113 @@
+/// An error that ends a snapshot step. Each case names the resources involved, carries the snapshot id whenever a
+/// snapshot exists so that nothing is lost, and maps to one exit code and one stable code for scripts.
+public enum SnapshotError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The command's input is wrong; nothing was sent to AWS.
+    case invalidInput(reason: String)
+    /// No credentials could be found or read.
+    case credentialsUnavailable(CredentialsError)
+    /// AWS rejected the credentials or they lack a permission.
+    case accessDenied(AWSError, snapshotID: String?)
+    /// The credentials act in another account than the one asked for.
+    case accountMismatch(expected: String, actual: String, principal: String)
+    /// The volume does not exist in this region and account, or these credentials cannot see it.
+    case volumeNotFound(volumeID: String, region: String, account: String?, error: AWSError?)
+    /// EC2 moved the snapshot to `error`; `reason` is EC2's state message, when it gave one.
+    case snapshotFailed(snapshotID: String, reason: String?)
+    /// The time limit passed while the snapshot was still in progress.
+    case timedOut(snapshotID: String, state: SnapshotState?, progress: Int?, timeLimit: Duration)
+    /// AWS kept throttling or failing after the retries.
+    case unavailable(AWSError, snapshotID: String?)
+    /// The command was interrupted, as by Ctrl-C; nothing was deleted.
+    case interrupted(snapshotID: String?, state: SnapshotState?)
+    /// Anything else.
+    case `internal`(reason: String, error: AWSError?, snapshotID: String?)
+
+    /// The process exit code: 2 input, 3 credentials or account, 4 volume not found, 5 snapshot failed, 6 time
+    /// limit, 7 AWS unavailable, 130 interrupted, 1 anything else.
+    public var exitCode: Int32 {
+        switch self {
+        case .invalidInput: 2
+        case .credentialsUnavailable, .accessDenied, .accountMismatch: 3
+        case .volumeNotFound: 4
+        case .snapshotFailed: 5
+        case .timedOut: 6
+        case .unavailable: 7
+        case .interrupted: 130
+        case .internal: 1
+        }
+    }
+
+    /// The stable code scripts match on, one per exit code.
+    public var code: String {
+        switch self {
+        case .invalidInput: "invalid_input"
+        case .credentialsUnavailable, .accessDenied, .accountMismatch: "access_denied"
+        case .volumeNotFound: "volume_not_found"
+        case .snapshotFailed: "snapshot_failed"
+        case .timedOut: "timed_out"
+        case .unavailable: "throttled"
+        case .interrupted: "interrupted"
+        case .internal: "internal"
+        }
+    }
+
+    /// The snapshot this error concerns, whenever one exists.
+    public var snapshotID: String? {
+        switch self {
+        case .accessDenied(_, let id), .unavailable(_, let id), .interrupted(let id, _), .internal(_, _, let id): id
+        case .snapshotFailed(let id, _), .timedOut(let id, _, _, _): id
+        case .invalidInput, .credentialsUnavailable, .accountMismatch, .volumeNotFound: nil
+        }
+    }
+
+    /// The AWS error behind this one, when AWS answered.
+    public var awsError: AWSError? {
+        switch self {
+        case .accessDenied(let error, _), .unavailable(let error, _): error
+        case .volumeNotFound(_, _, _, let error), .internal(_, let error, _): error
+        case .credentialsUnavailable(let error): error.underlying.map(AWSError.service)
+        default: nil
+        }
+    }
+
+    /// One sentence an operator can act on.
+    public var description: String {
+        switch self {
+        case .invalidInput(let reason):
+            "\(reason.prefix(1).uppercased() + reason.dropFirst())."
+        case .credentialsUnavailable(let error):
+            "\(sentence(error.description))"
+        case .accessDenied(let error, let snapshotID):
+            "AWS refused the credentials or a permission: \(error)\(kept(snapshotID))."
+        case .accountMismatch(let expected, let actual, let principal):
+            "Refusing to act: the credentials belong to account \(actual) (\(principal)), not \(expected); "
+                + "choose the right profile or integration, or drop --account."
+        case .volumeNotFound(let volumeID, let region, let account, _):
+            "Volume \(volumeID) was not found in \(region)\(account.map { " in account \($0)" } ?? ""); "
+                + "check the volume id, --region and --account."
+        case .snapshotFailed(let snapshotID, let reason):
+            "Snapshot \(snapshotID) failed: \(reason ?? "EC2 gave no reason")."
+        case .timedOut(let snapshotID, let state, let progress, let timeLimit):
+            "Snapshot \(snapshotID) is still \(state?.rawValue ?? "pending")"
+                + (progress.map { " at \($0)%" } ?? "")
+                + " after the time limit of \(DurationFormat.describe(timeLimit)); it keeps going in AWS: "
+                + "run snapstep wait \(snapshotID) to wait again."
+        case .unavailable(let error, let snapshotID):
+            "AWS kept failing after retries: \(error)\(kept(snapshotID)); try again later."
+        case .interrupted(let snapshotID, let state):
+            snapshotID.map { "Interrupted; snapshot \($0) is \(state?.rawValue ?? "pending") and was not deleted." }
+                ?? "Interrupted before any snapshot was created."
+        case .internal(let reason, _, let snapshotID):
+            "\(sentence(reason))\(kept(snapshotID).isEmpty ? "" : " (\(kept(snapshotID).dropFirst(2))).")"
+        }
+    }
+
+    private func kept(_ snapshotID: String?) -> String {
+        snapshotID.map { "; snapshot \($0) exists" } ?? ""
+    }
+
+    private func sentence(_ text: String) -> String {
+        let capitalised = text.prefix(1).uppercased() + text.dropFirst()
+        return capitalised.hasSuffix(".") ? capitalised : capitalised + "."
+    }
+}

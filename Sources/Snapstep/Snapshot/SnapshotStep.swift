@@ -1,0 +1,157 @@
+import Foundation
+
+/// The Create Snapshot step: checks the input, confirms the account and the volume, creates the snapshot with its
+/// tags, and waits until EC2 reports it `completed`.
+///
+/// CreateSnapshot has no idempotency token, so each operation tags its snapshot with a unique token; when a create
+/// ends without a clear answer, the step looks for a snapshot carrying that token before it tries again, and one
+/// operation never makes two snapshots.
+public struct SnapshotStep: Sendable {
+    /// What the step reports while it runs.
+    public typealias EventHandler = @Sendable (SnapshotEvent) -> Void
+
+    let resolver: TargetResolver
+    let environment: ClientEnvironment
+    let schedule: WaitSchedule
+    let makeOperationID: @Sendable () -> String
+
+    /// Creates a step.
+    ///
+    /// - Parameters:
+    ///   - resolver: Works out the region, account, endpoints and credentials.
+    ///   - environment: The transport, clocks, randomness, retry policy, logger and statistics of the run.
+    ///   - schedule: When to poll the snapshot.
+    ///   - makeOperationID: Makes each operation's unique token.
+    public init(
+        resolver: TargetResolver, environment: ClientEnvironment, schedule: WaitSchedule = .standard,
+        makeOperationID: @escaping @Sendable () -> String = { UUID().uuidString.lowercased() }
+    ) {
+        self.resolver = resolver
+        self.environment = environment
+        self.schedule = schedule
+        self.makeOperationID = makeOperationID
+    }
+
+    /// Runs the step.
+    ///
+    /// - Parameters:
+    ///   - request: What to snapshot, where, and how long to wait.
+    ///   - onEvent: Called as the step makes progress.
+    /// - Returns: The snapshot and how long it took.
+    /// - Throws: ``SnapshotError``, carrying the snapshot id whenever a snapshot exists.
+    public func run(
+        _ request: SnapshotRequest, onEvent: @escaping EventHandler = { _ in }
+    ) async throws(SnapshotError)
+        -> SnapshotOutcome
+    {
+        let elapsed = environment.startStopwatch()
+        try request.validate()
+
+        let connection = try await connect(for: request)
+        onEvent(.targetConfirmed(region: connection.target.region, account: connection.confirmedAccount))
+        try await checkVolumeExists(request.volumeID, connection: connection)
+
+        let operationID = request.operationID ?? makeOperationID()
+        let creation = try await create(request, operationID: operationID, connection: connection, elapsed: elapsed)
+        onEvent(.created(creation.snapshot))
+
+        var snapshot = creation.snapshot
+        if request.waitsForCompletion, snapshot.state != .completed {
+            snapshot = try await waitForCompletion(
+                of: snapshot, connection: connection, request: request, elapsed: elapsed, onEvent: onEvent)
+        } else if snapshot.state == .error {
+            throw .snapshotFailed(snapshotID: snapshot.snapshotID, reason: snapshot.stateMessage)
+        }
+
+        let waitTime = request.waitsForCompletion ? elapsed() - creation.sentAt : .zero
+        return SnapshotOutcome(
+            snapshot: snapshot, waitTime: waitTime, region: connection.target.region,
+            account: connection.confirmedAccount, operationID: operationID,
+            apiCalls: environment.statistics.totalAttempts)
+    }
+
+    // MARK: - Where to act
+
+    /// Resolves the target and, when an account was asked for, confirms the credentials act in it.
+    private func connect(for request: SnapshotRequest) async throws(SnapshotError) -> Connection {
+        let target: AWSTarget
+        do {
+            target = try resolver.resolve(
+                integration: request.integration, region: request.region, account: request.account)
+        } catch {
+            switch error {
+            case .integration(let error): throw .invalidInput(reason: error.description)
+            case .credentials(let error): throw .credentialsUnavailable(error)
+            }
+        }
+
+        let connection = Connection(target: target, environment: environment)
+        guard let expected = target.account else { return connection }
+        let (actual, principal) = try await connection.actingAccount()
+        guard actual == expected else {
+            throw .accountMismatch(expected: expected, actual: actual, principal: principal)
+        }
+        return connection.confirming(account: actual)
+    }
+
+    /// Fails with exit 4 before any CreateSnapshot when the volume is not in this region and account.
+    private func checkVolumeExists(_ volumeID: String, connection: Connection) async throws(SnapshotError) {
+        let volumes: [Volume]
+        do {
+            volumes = try await connection.ec2.describeVolumes(ids: [volumeID])
+        } catch let error where error.code == "InvalidVolume.NotFound" || error.code == "InvalidVolumeID.Malformed" {
+            throw .volumeNotFound(
+                volumeID: volumeID, region: connection.target.region, account: connection.confirmedAccount,
+                error: error)
+        } catch {
+            throw Self.classify(error, snapshotID: nil)
+        }
+        guard volumes.contains(where: { $0.volumeID == volumeID }) else {
+            throw .volumeNotFound(
+                volumeID: volumeID, region: connection.target.region, account: connection.confirmedAccount, error: nil)
+        }
+    }
+
+    // MARK: - Waiting
+
+    private func waitForCompletion(
+        of snapshot: Snapshot, connection: Connection, request: SnapshotRequest,
+        elapsed: @escaping @Sendable () -> Duration,
+        onEvent: @escaping EventHandler
+    ) async throws(SnapshotError) -> Snapshot {
+        let waiter = SnapshotWaiter(source: connection.ec2, environment: environment, schedule: schedule)
+        do {
+            return try await waiter.waitUntilCompleted(
+                snapshotID: snapshot.snapshotID, elapsed: elapsed, deadline: request.timeLimit
+            ) { onEvent(.polled($0)) }
+        } catch {
+            switch error {
+            case .failed(let failed):
+                throw .snapshotFailed(snapshotID: failed.snapshotID, reason: failed.stateMessage)
+            case .timedOut(let id, let lastSeen):
+                throw .timedOut(
+                    snapshotID: id, state: lastSeen?.state ?? snapshot.state, progress: lastSeen?.progress,
+                    timeLimit: request.timeLimit)
+            case .interrupted(let id, let lastSeen):
+                throw .interrupted(snapshotID: id, state: lastSeen?.state ?? snapshot.state)
+            case .vanished(let id):
+                throw .internal(
+                    reason: "snapshot \(id) was created but EC2 no longer shows it; it may have been deleted",
+                    error: nil, snapshotID: id)
+            case .pollFailed(let id, let error):
+                throw Self.classify(error, snapshotID: id)
+            }
+        }
+    }
+
+    // MARK: - Errors
+
+    /// Maps an AWS failure to the step's error, keeping the snapshot id.
+    static func classify(_ error: AWSError, snapshotID: String?) -> SnapshotError {
+        if case .credentials(let credentialsError) = error { return .credentialsUnavailable(credentialsError) }
+        if case .cancelled = error { return .interrupted(snapshotID: snapshotID, state: nil) }
+        if error.isCredentialsProblem { return .accessDenied(error, snapshotID: snapshotID) }
+        if error.isRetryable || error.isThrottling { return .unavailable(error, snapshotID: snapshotID) }
+        return .internal(reason: error.description, error: error, snapshotID: snapshotID)
+    }
+}

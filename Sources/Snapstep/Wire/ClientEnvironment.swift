@@ -1,0 +1,72 @@
+import Foundation
+
+/// What the AWS clients of one run share: the transport, the clocks, randomness, the retry policy and budget, the
+/// per-call time-out, the logger and the call statistics.
+///
+/// Everything that touches time or chance is here, so tests swap in a scripted transport, a manual clock and a
+/// seeded random source and run without the network or real sleeps.
+public struct ClientEnvironment: Sendable {
+    /// Sends the HTTP requests.
+    public var transport: any HTTPTransport
+
+    /// The wall-clock time requests are signed with.
+    public var signingClock: SigningClock
+
+    /// The clock that retries and waits sleep on.
+    public var clock: any Clock<Duration>
+
+    /// The jitter of retries and waits.
+    public var random: any RandomSource
+
+    /// How calls are retried.
+    public var retryPolicy: RetryPolicy
+
+    /// The retry quota shared by the calls of this run.
+    public var retryBudget: RetryBudget
+
+    /// How long one HTTP attempt may take.
+    public var callTimeout: Duration
+
+    /// Where the clients log.
+    public var logger: Logger
+
+    /// The attempts made so far.
+    public var statistics: CallStatistics
+
+    /// Creates an environment; the defaults are the real transport, clocks and randomness.
+    public init(
+        transport: any HTTPTransport = URLSessionTransport(), signingClock: SigningClock = SigningClock(),
+        clock: any Clock<Duration> = ContinuousClock(), random: any RandomSource = SystemRandomSource(),
+        retryPolicy: RetryPolicy = .standard, retryBudget: RetryBudget = RetryBudget(),
+        callTimeout: Duration = .seconds(30), logger: Logger = .disabled, statistics: CallStatistics = CallStatistics()
+    ) {
+        self.transport = transport
+        self.signingClock = signingClock
+        self.clock = clock
+        self.random = random
+        self.retryPolicy = retryPolicy
+        self.retryBudget = retryBudget
+        self.callTimeout = callTimeout
+        self.logger = logger
+        self.statistics = statistics
+    }
+
+    /// Sleeps on the environment's clock.
+    ///
+    /// - Throws: `CancellationError` when the task is cancelled.
+    public func sleep(for duration: Duration) async throws {
+        try await clock.sleep(for: duration)
+    }
+
+    /// Returns a function that reports the time elapsed on the environment's clock since this call.
+    public func startStopwatch() -> @Sendable () -> Duration {
+        let clock: any Clock<Swift.Duration> = self.clock
+        return stopwatch(on: clock)
+    }
+}
+
+/// Returns a function that reports the time elapsed on `clock` since this call.
+private func stopwatch<C: Clock>(on clock: C) -> @Sendable () -> Duration where C.Duration == Duration {
+    let start = clock.now
+    return { start.duration(to: clock.now) }
+}

@@ -1,0 +1,227 @@
+import Foundation
+import SnapstepSigning
+
+/// Calls one AWS Query API endpoint: signs each request, sends it, reads the XML answer, and retries what is worth
+/// retrying.
+///
+/// The EC2 and STS clients are thin typed layers over this one. Every call is `POST /` with a form body, signed
+/// with Signature Version 4 over `content-type;host;x-amz-date` (and `x-amz-security-token` with temporary
+/// credentials).
+public struct QueryClient: Sendable {
+    /// Where calls go.
+    public let endpoint: ServiceEndpoint
+
+    /// The API version sent with every call, such as `2016-11-15`.
+    public let apiVersion: String
+
+    /// The credentials every call is signed with.
+    public let credentials: any CredentialsProvider
+
+    let environment: ClientEnvironment
+
+    /// Creates a client.
+    ///
+    /// - Parameters:
+    ///   - endpoint: Where calls go.
+    ///   - apiVersion: The API version sent with every call.
+    ///   - credentials: The credentials every call is signed with.
+    ///   - environment: The transport, clocks, randomness, retry policy, logger and statistics shared by the
+    ///     clients of one run.
+    public init(
+        endpoint: ServiceEndpoint, apiVersion: String, credentials: any CredentialsProvider,
+        environment: ClientEnvironment
+    ) {
+        self.endpoint = endpoint
+        self.apiVersion = apiVersion
+        self.credentials = credentials
+        self.environment = environment
+    }
+
+    /// Starts the parameters of a call to `action` in this client's API version.
+    public func parameters(for action: String) -> QueryParameters {
+        QueryParameters(action: action, version: apiVersion)
+    }
+
+    /// Makes one call, retrying as `mode` allows, and returns the root of its XML answer.
+    ///
+    /// - Parameters:
+    ///   - parameters: The call's parameters, `Action` and `Version` included.
+    ///   - mode: Which failures may be retried.
+    /// - Returns: The root element of the answer.
+    /// - Throws: ``AWSError`` with the last failure when no attempt succeeded.
+    public func call(
+        _ parameters: QueryParameters, retrying mode: RetryMode = .standard
+    ) async throws(AWSError)
+        -> XMLNode
+    {
+        let action = parameters.action
+        var attempt = 0
+        var correctedClock = false
+        var refreshedCredentials = false
+
+        while true {
+            attempt += 1
+            environment.statistics.recordAttempt(action: action, isRetry: attempt > 1)
+            let failure: AWSError
+            do {
+                let root = try await attemptOnce(parameters, attempt: attempt)
+                if attempt == 1 { environment.retryBudget.deposit(1) }
+                return root
+            } catch {
+                failure = error
+            }
+
+            // A clock correction or a credentials refresh gets one free retry: the request was refused before
+            // anything was applied, and the next one differs.
+            if !correctedClock, correctClockIfSkewed(after: failure) {
+                correctedClock = true
+                continue
+            }
+            if !refreshedCredentials, failure.code == "ExpiredToken" || failure.code == "ExpiredTokenException",
+                await credentials.invalidate()
+            {
+                refreshedCredentials = true
+                environment.logger.info("Credentials expired; fetched fresh ones", metadata: ["aws.action": action])
+                continue
+            }
+
+            try await pauseBeforeRetry(after: failure, attempt: attempt, mode: mode)
+        }
+    }
+
+    /// Sends one signed attempt and interprets the answer.
+    private func attemptOnce(_ parameters: QueryParameters, attempt: Int) async throws(AWSError) -> XMLNode {
+        let action = parameters.action
+        let signed = try await signedRequest(for: parameters)
+        let started = ContinuousClock.now
+
+        let response: HTTPResponse
+        do {
+            response = try await environment.transport.send(signed, timeout: environment.callTimeout)
+        } catch .cancelled {
+            throw .cancelled(action: action)
+        } catch {
+            environment.logger.debug(
+                "AWS call got no answer",
+                metadata: ["aws.action": action, "aws.attempt": "\(attempt)", "error": "\(error)"])
+            throw .transport(action: action, error)
+        }
+
+        let latency = started.duration(to: .now)
+        guard (200..<300).contains(response.statusCode) else {
+            let error = AWSServiceError.parse(response, action: action)
+            environment.logger.debug(
+                "AWS call failed",
+                metadata: [
+                    "aws.action": action, "aws.attempt": "\(attempt)", "aws.status": "\(response.statusCode)",
+                    "aws.error.code": error.code, "aws.request.id": error.requestID ?? "-",
+                    "latency.ms": "\(Int(latency.seconds * 1000))",
+                ])
+            throw .service(error)
+        }
+
+        let root: XMLNode
+        do {
+            root = try XMLNode.parse(response.body)
+        } catch {
+            throw .invalidResponse(action: action, reason: "the XML is malformed: \(error.reason)", requestID: nil)
+        }
+        let requestID = root.text(of: "requestId") ?? root.descendant("RequestId")?.text
+        environment.logger.debug(
+            "AWS call succeeded",
+            metadata: [
+                "aws.action": action, "aws.attempt": "\(attempt)", "aws.request.id": requestID ?? "-",
+                "latency.ms": "\(Int(latency.seconds * 1000))",
+            ])
+        return root
+    }
+
+    /// Builds and signs the HTTP request for one attempt.
+    private func signedRequest(for parameters: QueryParameters) async throws(AWSError) -> HTTPRequest {
+        let keys: AWSCredentials
+        do {
+            keys = try await credentials.credentials()
+        } catch {
+            throw .credentials(error)
+        }
+
+        let body = Array(parameters.formEncoded.utf8)
+        let unsigned = SignableRequest(
+            method: "POST", path: endpoint.path,
+            headers: [
+                HTTPHeader(name: "Host", value: endpoint.hostHeader),
+                HTTPHeader(name: "Content-Type", value: "application/x-www-form-urlencoded; charset=utf-8"),
+            ],
+            body: body)
+        let signer = SigV4Signer(credentials: keys, region: endpoint.region, service: endpoint.signingName)
+        let signed = signer.sign(unsigned, at: environment.signingClock.date)
+        environment.logger.trace(
+            "Sending AWS call",
+            metadata: [
+                "aws.action": parameters.action, "http.url": endpoint.url.absoluteString,
+                "body": signed.body
+                    .count.description,
+            ])
+        return HTTPRequest(method: signed.method, url: endpoint.url, headers: signed.headers, body: signed.body)
+    }
+
+    /// Corrects the signing clock from the server's `Date` header when `failure` says the signature's time was off.
+    ///
+    /// - Returns: Whether the clock was corrected by more than a few seconds, so that a retry can succeed.
+    private func correctClockIfSkewed(after failure: AWSError) -> Bool {
+        guard case .service(let error) = failure, AWSError.clockSkewCodes.contains(error.code),
+            let serverDate = error.serverDate
+        else { return false }
+        let code = error.code
+
+        let skew = serverDate.timeIntervalSince(environment.signingClock.date)
+        // A signature error while the clocks agree is a wrong key, not skew; retrying would not help.
+        guard abs(skew) > 60 || code == "RequestTimeTooSkewed" || code == "RequestExpired" else { return false }
+        let correction = environment.signingClock.correct(toServerDate: serverDate)
+        environment.logger.debug(
+            "Corrected the signing clock from the server's Date header",
+            metadata: ["aws.error.code": code, "clock.correction.s": String(format: "%.0f", correction)])
+        return true
+    }
+
+    /// Sleeps before the next attempt, or throws `failure` when it may not be retried.
+    private func pauseBeforeRetry(after failure: AWSError, attempt: Int, mode: RetryMode) async throws(AWSError) {
+        let allowed =
+            switch mode {
+            case .standard: failure.isRetryable
+            case .whenNotApplied:
+                failure.isThrottling || { if case .transport(_, .notSent) = failure { true } else { false } }()
+            }
+        let policy = environment.retryPolicy
+        let cost: Int =
+            if case .transport(_, .outcomeUnknown) = failure { RetryBudget.timeoutRetryCost } else {
+                RetryBudget.retryCost
+            }
+        guard allowed, attempt < policy.maxAttempts, environment.retryBudget.withdraw(cost) else { throw failure }
+
+        let delay = policy.delay(beforeRetry: attempt, random: environment.random)
+        environment.logger.info(
+            "Retrying AWS call",
+            metadata: [
+                "aws.action": failure.actionName, "aws.error.code": failure.code ?? "-",
+                "retry.attempt": "\(attempt + 1)",
+                "retry.delay.ms": "\(Int(delay.seconds * 1000))",
+            ])
+        do {
+            try await environment.sleep(for: delay)
+        } catch {
+            throw .cancelled(action: failure.actionName)
+        }
+    }
+}
+
+extension AWSError {
+    /// The action that failed.
+    var actionName: String {
+        switch self {
+        case .service(let error): error.action
+        case .transport(let action, _), .invalidResponse(let action, _, _), .cancelled(let action): action
+        case .credentials: "credentials"
+        }
+    }
+}

@@ -1,0 +1,127 @@
+import Foundation
+import Snapstep
+
+/// `snapstep snapshot`: parses the options into a ``SnapshotRequest``, runs the step, and prints the result.
+struct SnapshotCommand {
+    static let options: Set<String> = [
+        "volume", "region", "account", "integration", "config", "tag", "description", "timeout", "log-level",
+    ]
+    static let flags: Set<String> = ["no-wait", "help", "verbose"]
+
+    let request: SnapshotRequest
+    let configPath: String?
+    let logLevel: Logger.Level?
+
+    /// Reads the command line.
+    ///
+    /// - Throws: ``SnapshotError/invalidInput(reason:)`` naming what is wrong.
+    init(scanner: ArgumentScanner) throws(SnapshotError) {
+        do throws(ArgumentScanner.UsageError) {
+            guard scanner.positionals.isEmpty else {
+                throw ArgumentScanner.UsageError(
+                    message: "unexpected argument \(scanner.positionals[0]); options start with --")
+            }
+            guard let volume = try scanner.single("volume") else {
+                throw ArgumentScanner.UsageError(
+                    message: "--volume is required, such as --volume vol-0123456789abcdef0")
+            }
+            let timeLimit = try scanner.single("timeout").map(Self.parseTimeLimit) ?? .seconds(6 * 3600)
+            request = SnapshotRequest(
+                volumeID: volume, region: try scanner.single("region"), account: try scanner.single("account"),
+                integration: try scanner.single("integration"), tags: try scanner.all("tag").map(Self.parseTag),
+                description: try scanner.single("description"), timeLimit: timeLimit,
+                waitsForCompletion: !scanner.has("no-wait"))
+            configPath = try scanner.single("config")
+            logLevel = try LogLevelOption.parse(scanner)
+        } catch {
+            throw .invalidInput(reason: error.message)
+        }
+        try request.validate()
+    }
+
+    /// Runs the step and prints its JSON.
+    ///
+    /// - Returns: The exit code.
+    func run(environment: [String: String]) async -> Int32 {
+        let clientEnvironment = ClientEnvironment(logger: LogLevelOption.logger(level: logLevel))
+        let resolver = TargetResolver(
+            environment: environment, configPath: configPath, clientEnvironment: clientEnvironment)
+        let step = SnapshotStep(resolver: resolver, environment: clientEnvironment)
+        let monitor = RunMonitor(drawsProgress: Terminal.stderrIsTerminal && logLevel == nil)
+        let interruptSource = monitor.installInterruptHandler()
+        defer { interruptSource.cancel() }
+
+        let result: Result<SnapshotOutcome, SnapshotError> = await withTaskGroup { group in
+            group.addTask { await monitor.tick() }
+            let result: Result<SnapshotOutcome, SnapshotError>
+            do throws(SnapshotError) {
+                result = .success(try await step.run(request) { monitor.handle($0) })
+            } catch {
+                result = .failure(error)
+            }
+            group.cancelAll()
+            return result
+        }
+        monitor.finish()
+
+        switch result {
+        case .success(let outcome):
+            Terminal.printJSON(Self.json(for: outcome))
+            return 0
+        case .failure(let error):
+            return ErrorReport.emit(error)
+        }
+    }
+
+    /// The success object: `snapshot_id` and `wait_time` first.
+    static func json(for outcome: SnapshotOutcome) -> JSONValue {
+        let snapshot = outcome.snapshot
+        let time = Date.ISO8601FormatStyle()
+        return .object([
+            ("snapshot_id", .string(snapshot.snapshotID)),
+            ("wait_time", .int(outcome.waitTimeSeconds)),
+            ("state", .string(snapshot.state.rawValue)),
+            ("progress", snapshot.progress.map(JSONValue.int) ?? .null),
+            ("volume_id", .string(snapshot.volumeID)),
+            ("region", .string(outcome.region)),
+            ("account_id", .string(outcome.account ?? snapshot.ownerID)),
+            ("operation_id", .string(outcome.operationID)),
+            ("start_time", .string(snapshot.startTime.map { time.format($0) })),
+            ("completion_time", .string(snapshot.completionTime.map { time.format($0) })),
+            ("tags", .object(snapshot.tags.map { ($0.key, .string($0.value)) })),
+            ("api_calls", .int(outcome.apiCalls)),
+        ])
+    }
+
+    private static func parseTag(_ text: String) throws(ArgumentScanner.UsageError) -> Tag {
+        guard let equals = text.firstIndex(of: "=") else {
+            throw .init(message: "--tag \(text) has no value; write --tag KEY=VALUE (the value may be empty: KEY=)")
+        }
+        return Tag(key: String(text[..<equals]), value: String(text[text.index(after: equals)...]))
+    }
+
+    private static func parseTimeLimit(_ text: String) throws(ArgumentScanner.UsageError) -> Duration {
+        guard let duration = DurationFormat.parse(text), duration > .zero else {
+            throw .init(message: "--timeout \(text) is not a duration; write one such as 90s, 15m, 6h, or seconds")
+        }
+        return duration
+    }
+}
+
+/// `--verbose` and `--log-level`.
+enum LogLevelOption {
+    static func parse(_ scanner: ArgumentScanner) throws(ArgumentScanner.UsageError) -> Logger.Level? {
+        if let text = try scanner.single("log-level") {
+            guard let level = Logger.Level.allCases.first(where: { $0.description == text.lowercased() }) else {
+                let names = Logger.Level.allCases.map(\.description).joined(separator: ", ")
+                throw .init(message: "--log-level \(text) is not a level; use one of \(names)")
+            }
+            return level
+        }
+        return scanner.has("verbose") ? .debug : nil
+    }
+
+    static func logger(level: Logger.Level?) -> Logger {
+        Logger(label: "snapstep", handler: level.map { StandardErrorLogHandler(level: $0) })
+    }
+}

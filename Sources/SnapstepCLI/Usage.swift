@@ -1,0 +1,69 @@
+/// The help texts, with the exit codes scripts rely on.
+enum Usage {
+    static let version = "0.1.0"
+
+    static let exitCodes = """
+        Exit codes:
+          0    the snapshot completed (or was created, with --no-wait)
+          2    bad input; nothing was sent to AWS
+          3    credentials, permission or account mismatch
+          4    the volume was not found in that region and account
+          5    the snapshot reached state error (AWS's message is reported)
+          6    the time limit passed while the snapshot was still pending
+          7    AWS kept throttling or failing after retries
+          130  interrupted (Ctrl-C); the snapshot is kept and its id printed
+          1    anything else
+        On failure stdout carries {"error": {"code", "message", "snapshot_id", ...}} and stderr one sentence.
+        """
+
+    static let main = """
+        snapstep \(version): safe, reversible EBS snapshot steps for cost automations.
+
+        Usage:
+          snapstep snapshot --volume vol-… [options]   create a snapshot and wait until it completes
+          snapstep integrations [--config FILE]        list the configured integrations, without secrets
+          snapstep help [COMMAND]                      show help
+
+        Run `snapstep snapshot --help` for the snapshot options.
+
+        \(exitCodes)
+        """
+
+    static let snapshot = """
+        Usage: snapstep snapshot --volume vol-… [options]
+
+        Creates an EBS snapshot of the volume, waits until AWS reports it completed, and prints
+        {"snapshot_id": "snap-…", "wait_time": SECONDS, ...} on stdout.
+
+        Options:
+          --volume ID           the volume to snapshot (vol- and 8 or 17 hex digits)
+          --region R            the region (default: the integration's, else AWS_REGION, AWS_DEFAULT_REGION,
+                                or the profile's region)
+          --account ID          refuse to act unless the credentials act in this 12-digit account
+          --integration NAME    use a named integration from the config file
+          --config FILE         the integrations file (default: $SNAPSTEP_CONFIG, else
+                                ~/.config/snapstep/config.json)
+          --tag KEY=VALUE       add a tag to the snapshot; repeatable; the value may be empty
+          --description TEXT    the snapshot's description
+          --timeout DURATION    the time limit from the start, such as 90s, 15m, 6h (default 6h)
+          --no-wait             return right after creation, with state pending
+          --verbose             log each AWS call to stderr
+          --log-level LEVEL     trace, debug, info, warning or error
+          -h, --help            show this help
+
+        Without --integration, credentials, region and endpoints come from the standard AWS environment:
+        AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_PROFILE, AWS_REGION,
+        AWS_DEFAULT_REGION, AWS_ENDPOINT_URL_EC2, AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL.
+
+        Every snapshot is tagged snapstep:tool, snapstep:operation-id and snapstep:source-volume.
+
+        \(exitCodes)
+        """
+
+    static let integrations = """
+        Usage: snapstep integrations [--config FILE]
+
+        Lists the integrations of the config file as JSON: their credentials source, regions, endpoints and
+        accounts. Secrets are never stored in the file and never printed.
+        """
+}
