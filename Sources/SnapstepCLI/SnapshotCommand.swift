@@ -5,6 +5,7 @@ import Snapstep
 struct SnapshotCommand {
     static let options: Set<String> = [
         "volume", "region", "account", "integration", "config", "tag", "description", "timeout", "log-level",
+        "operation-id",
     ]
     static let flags: Set<String> = ["no-wait", "help", "verbose"]
 
@@ -30,7 +31,7 @@ struct SnapshotCommand {
                 volumeID: volume, region: try scanner.single("region"), account: try scanner.single("account"),
                 integration: try scanner.single("integration"), tags: try scanner.all("tag").map(Self.parseTag),
                 description: try scanner.single("description"), timeLimit: timeLimit,
-                waitsForCompletion: !scanner.has("no-wait"))
+                waitsForCompletion: !scanner.has("no-wait"), operationID: try scanner.single("operation-id"))
             configPath = try scanner.single("config")
             logLevel = try LogLevelOption.parse(scanner)
         } catch {
@@ -43,33 +44,10 @@ struct SnapshotCommand {
     ///
     /// - Returns: The exit code.
     func run(environment: [String: String]) async -> Int32 {
-        let clientEnvironment = ClientEnvironment(logger: LogLevelOption.logger(level: logLevel))
-        let resolver = TargetResolver(
-            environment: environment, configPath: configPath, clientEnvironment: clientEnvironment)
-        let step = SnapshotStep(resolver: resolver, environment: clientEnvironment)
-        let monitor = RunMonitor(drawsProgress: Terminal.stderrIsTerminal && logLevel == nil)
-        let interruptSource = monitor.installInterruptHandler()
-        defer { interruptSource.cancel() }
-
-        let result: Result<SnapshotOutcome, SnapshotError> = await withTaskGroup { group in
-            group.addTask { await monitor.tick() }
-            let result: Result<SnapshotOutcome, SnapshotError>
-            do throws(SnapshotError) {
-                result = .success(try await step.run(request) { monitor.handle($0) })
-            } catch {
-                result = .failure(error)
-            }
-            group.cancelAll()
-            return result
-        }
-        monitor.finish()
-
-        switch result {
-        case .success(let outcome):
-            Terminal.printJSON(Self.json(for: outcome))
-            return 0
-        case .failure(let error):
-            return ErrorReport.emit(error)
+        let request = request
+        let runner = StepRunner(configPath: configPath, logLevel: logLevel, environment: environment)
+        return await runner.run { step, onEvent throws(SnapshotError) in
+            try await step.run(request, onEvent: onEvent)
         }
     }
 
@@ -100,7 +78,7 @@ struct SnapshotCommand {
         return Tag(key: String(text[..<equals]), value: String(text[text.index(after: equals)...]))
     }
 
-    private static func parseTimeLimit(_ text: String) throws(ArgumentScanner.UsageError) -> Duration {
+    static func parseTimeLimit(_ text: String) throws(ArgumentScanner.UsageError) -> Duration {
         guard let duration = DurationFormat.parse(text), duration > .zero else {
             throw .init(message: "--timeout \(text) is not a duration; write one such as 90s, 15m, 6h, or seconds")
         }

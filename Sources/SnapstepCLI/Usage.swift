@@ -21,6 +21,7 @@ enum Usage {
 
         Usage:
           snapstep snapshot --volume vol-… [options]   create a snapshot and wait until it completes
+          snapstep wait snap-… [options]               wait for an existing snapshot to complete
           snapstep integrations [--config FILE]        list the configured integrations, without secrets
           snapstep help [COMMAND]                      show help
 
@@ -47,6 +48,8 @@ enum Usage {
           --description TEXT    the snapshot's description
           --timeout DURATION    the time limit from the start, such as 90s, 15m, 6h (default 6h)
           --no-wait             return right after creation, with state pending
+          --operation-id ID     make the command idempotent: run again with the same ID (after a crash or
+                                kill), it finds the snapshot this operation made and resumes waiting on it
           --verbose             log each AWS call to stderr
           --log-level LEVEL     trace, debug, info, warning or error
           -h, --help            show this help
@@ -58,6 +61,26 @@ enum Usage {
         Every snapshot is tagged snapstep:tool, snapstep:operation-id and snapstep:source-volume.
 
         \(exitCodes)
+        """
+
+    static let wait = """
+        Usage: snapstep wait snap-… [options]
+
+        Waits until an existing snapshot completes and prints the same JSON as snapstep snapshot; wait_time is
+        counted from the snapshot's start time as AWS reports it.
+
+        Options:
+          --region R            the region (default as for snapstep snapshot)
+          --account ID          refuse to act unless the credentials act in this 12-digit account
+          --integration NAME    use a named integration from the config file
+          --config FILE         the integrations file
+          --timeout DURATION    the time limit from the start, such as 90s, 15m, 6h (default 6h)
+          --verbose             log each AWS call to stderr
+          --log-level LEVEL     trace, debug, info, warning or error
+          -h, --help            show this help
+
+        Exit code 4 (snapshot_not_found) when the snapshot is not in that region and account; the other exit
+        codes are those of snapstep snapshot.
         """
 
     static let integrations = """

@@ -11,6 +11,10 @@ public enum SnapshotError: Error, Equatable, Sendable, CustomStringConvertible {
     case accountMismatch(expected: String, actual: String, principal: String)
     /// The volume does not exist in this region and account, or these credentials cannot see it.
     case volumeNotFound(volumeID: String, region: String, account: String?, error: AWSError?)
+    /// The snapshot to wait for does not exist in this region and account.
+    case snapshotNotFound(snapshotID: String, region: String, account: String?)
+    /// The volume has as many pending snapshots as EBS allows and none finished within the time limit.
+    case concurrentSnapshotLimit(volumeID: String, pending: [String], error: AWSError)
     /// EC2 moved the snapshot to `error`; `reason` is EC2's state message, when it gave one.
     case snapshotFailed(snapshotID: String, reason: String?)
     /// The time limit passed while the snapshot was still in progress.
@@ -28,10 +32,10 @@ public enum SnapshotError: Error, Equatable, Sendable, CustomStringConvertible {
         switch self {
         case .invalidInput: 2
         case .credentialsUnavailable, .accessDenied, .accountMismatch: 3
-        case .volumeNotFound: 4
+        case .volumeNotFound, .snapshotNotFound: 4
         case .snapshotFailed: 5
         case .timedOut: 6
-        case .unavailable: 7
+        case .unavailable, .concurrentSnapshotLimit: 7
         case .interrupted: 130
         case .internal: 1
         }
@@ -43,9 +47,10 @@ public enum SnapshotError: Error, Equatable, Sendable, CustomStringConvertible {
         case .invalidInput: "invalid_input"
         case .credentialsUnavailable, .accessDenied, .accountMismatch: "access_denied"
         case .volumeNotFound: "volume_not_found"
+        case .snapshotNotFound: "snapshot_not_found"
         case .snapshotFailed: "snapshot_failed"
         case .timedOut: "timed_out"
-        case .unavailable: "throttled"
+        case .unavailable, .concurrentSnapshotLimit: "throttled"
         case .interrupted: "interrupted"
         case .internal: "internal"
         }
@@ -56,7 +61,9 @@ public enum SnapshotError: Error, Equatable, Sendable, CustomStringConvertible {
         switch self {
         case .accessDenied(_, let id), .unavailable(_, let id), .interrupted(let id, _), .internal(_, _, let id): id
         case .snapshotFailed(let id, _), .timedOut(let id, _, _, _): id
-        case .invalidInput, .credentialsUnavailable, .accountMismatch, .volumeNotFound: nil
+        case .invalidInput, .credentialsUnavailable, .accountMismatch, .volumeNotFound, .snapshotNotFound,
+            .concurrentSnapshotLimit:
+            nil
         }
     }
 
@@ -65,6 +72,7 @@ public enum SnapshotError: Error, Equatable, Sendable, CustomStringConvertible {
         switch self {
         case .accessDenied(let error, _), .unavailable(let error, _): error
         case .volumeNotFound(_, _, _, let error), .internal(_, let error, _): error
+        case .concurrentSnapshotLimit(_, _, let error): error
         case .credentialsUnavailable(let error): error.underlying.map(AWSError.service)
         default: nil
         }
@@ -85,6 +93,12 @@ public enum SnapshotError: Error, Equatable, Sendable, CustomStringConvertible {
         case .volumeNotFound(let volumeID, let region, let account, _):
             "Volume \(volumeID) was not found in \(region)\(account.map { " in account \($0)" } ?? ""); "
                 + "check the volume id, --region and --account."
+        case .snapshotNotFound(let snapshotID, let region, let account):
+            "Snapshot \(snapshotID) was not found in \(region)\(account.map { " in account \($0)" } ?? ""); "
+                + "check the snapshot id, --region and --account."
+        case .concurrentSnapshotLimit(let volumeID, let pending, _):
+            "Volume \(volumeID) already has as many pending snapshots as EBS allows "
+                + "(\(pending.joined(separator: ", "))) and none finished within the time limit; try again later."
         case .snapshotFailed(let snapshotID, let reason):
             "Snapshot \(snapshotID) failed: \(reason ?? "EC2 gave no reason")."
         case .timedOut(let snapshotID, let state, let progress, let timeLimit):

@@ -33,8 +33,9 @@ extension SnapshotStep {
                 return Creation(snapshot: snapshot, sentAt: sentAt)
             } catch let error where error.outcomeIsUnknown {
                 // The snapshot may exist although no answer said so: adopt it rather than make a second one. It
-                // may have been made by the first attempt, so the wait time counts from there.
-                if let found = try await findSnapshot(
+                // may have been made by the first attempt, so the wait time counts from there. EC2's lists are
+                // eventually consistent, so look more than once before concluding nothing was made.
+                if let found = try await lookForLostSnapshot(
                     of: operationID, volumeID: request.volumeID, connection: connection)
                 {
                     return Creation(snapshot: found, sentAt: firstSentAt ?? sentAt)
@@ -47,6 +48,13 @@ extension SnapshotStep {
                     for: environment.retryPolicy.delay(beforeRetry: unknownOutcomes, random: environment.random),
                     before: request, elapsed: elapsed, error: error)
             } catch let error where error.code == "SnapshotCreationPerVolumeRateExceeded" {
+                // After a lost answer, this refusal may be EBS protecting us from our own duplicate.
+                if unknownOutcomes > 0,
+                    let found = try await findSnapshot(
+                        of: operationID, volumeID: request.volumeID, connection: connection)
+                {
+                    return Creation(snapshot: found, sentAt: firstSentAt ?? sentAt)
+                }
                 environment.logger.info(
                     "EBS allows one snapshot of a volume every 15 seconds; waiting",
                     metadata: ["ebs.volume.id": request.volumeID])
@@ -56,8 +64,11 @@ extension SnapshotStep {
                 throw .volumeNotFound(
                     volumeID: request.volumeID, region: connection.target.region,
                     account: connection.confirmedAccount, error: error)
+            } catch let error where error.code == "ConcurrentSnapshotLimitExceeded" {
+                try await waitForAPendingSnapshot(
+                    of: request.volumeID, connection: connection, timeLimit: request.timeLimit, elapsed: elapsed,
+                    error: error)
             } catch {
-                // TODO(#4): wait for one of the volume's pending snapshots on ConcurrentSnapshotLimitExceeded.
                 throw Self.classify(error, snapshotID: nil)
             }
         }
@@ -91,6 +102,76 @@ extension SnapshotStep {
             try await environment.sleep(for: delay)
         } catch {
             throw .interrupted(snapshotID: nil, state: nil)
+        }
+    }
+}
+
+extension SnapshotStep {
+    /// The pauses before each look for a snapshot whose CreateSnapshot answer was lost.
+    static let lostSnapshotLookupPauses: [Duration] = [.zero, .seconds(1), .seconds(2)]
+
+    /// Looks for the snapshot of an operation whose CreateSnapshot got no clear answer, a few times over a few
+    /// seconds, since a new snapshot may not show in EC2's lists at once.
+    func lookForLostSnapshot(
+        of operationID: String, volumeID: String, connection: Connection
+    )
+        async throws(SnapshotError) -> Snapshot?
+    {
+        for pause in Self.lostSnapshotLookupPauses {
+            if pause > .zero {
+                do {
+                    try await environment.sleep(for: pause)
+                } catch {
+                    throw .interrupted(snapshotID: nil, state: nil)
+                }
+            }
+            if let found = try await findSnapshot(of: operationID, volumeID: volumeID, connection: connection) {
+                environment.logger.info(
+                    "Adopted the snapshot of a CreateSnapshot whose answer was lost",
+                    metadata: ["ebs.snapshot.id": found.snapshotID, "snapstep.operation.id": operationID])
+                return found
+            }
+        }
+        return nil
+    }
+
+    /// Waits until one of the volume's pending snapshots is no longer pending, after EBS refused another one.
+    ///
+    /// - Throws: ``SnapshotError/concurrentSnapshotLimit(volumeID:pending:error:)`` naming the pending snapshots
+    ///   when none finishes within the time limit.
+    func waitForAPendingSnapshot(
+        of volumeID: String, connection: Connection, timeLimit: Duration, elapsed: @Sendable () -> Duration,
+        error: AWSError
+    ) async throws(SnapshotError) {
+        let filters = [
+            EC2Filter(name: "volume-id", values: [volumeID]), EC2Filter(name: "status", values: ["pending"]),
+        ]
+        var pending: Set<String>?
+        var polls = 0
+        while true {
+            let described: [Snapshot]
+            do {
+                described = try await connection.ec2.describeSnapshots(filters: filters)
+            } catch {
+                throw Self.classify(error, snapshotID: nil)
+            }
+            let stillPending = Set(described.filter { $0.state == .pending }.map(\.snapshotID))
+            if let pending, stillPending.isEmpty || !pending.subtracting(stillPending).isEmpty { return }
+            pending = pending.map { $0.intersection(stillPending) } ?? stillPending
+            environment.logger.info(
+                "EBS allows no more pending snapshots of this volume; waiting for one to finish",
+                metadata: ["ebs.volume.id": volumeID, "ebs.snapshot.count": "\(stillPending.count)"])
+
+            polls += 1
+            let delay = schedule.delay(afterPolls: polls, elapsed: .seconds(30 * polls), random: environment.random)
+            guard elapsed() + delay < timeLimit else {
+                throw .concurrentSnapshotLimit(volumeID: volumeID, pending: stillPending.sorted(), error: error)
+            }
+            do {
+                try await environment.sleep(for: delay)
+            } catch {
+                throw .interrupted(snapshotID: nil, state: nil)
+            }
         }
     }
 }

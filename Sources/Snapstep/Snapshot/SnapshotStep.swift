@@ -47,18 +47,32 @@ public struct SnapshotStep: Sendable {
         let elapsed = environment.startStopwatch()
         try request.validate()
 
-        let connection = try await connect(for: request)
+        let connection = try await connect(
+            integration: request.integration, region: request.region, account: request.account)
         onEvent(.targetConfirmed(region: connection.target.region, account: connection.confirmedAccount))
         try await checkVolumeExists(request.volumeID, connection: connection)
 
         let operationID = request.operationID ?? makeOperationID()
-        let creation = try await create(request, operationID: operationID, connection: connection, elapsed: elapsed)
+        let creation: Creation
+        if request.operationID != nil,
+            let earlier = try await findSnapshot(of: operationID, volumeID: request.volumeID, connection: connection)
+        {
+            // The same operation ran before (and may have been killed mid-wait): resume waiting on its snapshot,
+            // counting the wait from when AWS started it.
+            environment.logger.info(
+                "Resuming the operation's existing snapshot",
+                metadata: ["ebs.snapshot.id": earlier.snapshotID, "snapstep.operation.id": operationID])
+            creation = Creation(snapshot: earlier, sentAt: sentAt(ofEarlier: earlier, elapsed: elapsed))
+        } else {
+            onEvent(.creating(volumeID: request.volumeID))
+            creation = try await create(request, operationID: operationID, connection: connection, elapsed: elapsed)
+        }
         onEvent(.created(creation.snapshot))
 
         var snapshot = creation.snapshot
         if request.waitsForCompletion, snapshot.state != .completed {
             snapshot = try await waitForCompletion(
-                of: snapshot, connection: connection, request: request, elapsed: elapsed, onEvent: onEvent)
+                of: snapshot, connection: connection, timeLimit: request.timeLimit, elapsed: elapsed, onEvent: onEvent)
         } else if snapshot.state == .error {
             throw .snapshotFailed(snapshotID: snapshot.snapshotID, reason: snapshot.stateMessage)
         }
@@ -70,14 +84,20 @@ public struct SnapshotStep: Sendable {
             apiCalls: environment.statistics.totalAttempts)
     }
 
+    /// The stopwatch reading at which a snapshot made by an earlier process started, from its AWS start time.
+    func sentAt(ofEarlier snapshot: Snapshot, elapsed: @Sendable () -> Duration) -> Duration {
+        guard let startTime = snapshot.startTime else { return elapsed() }
+        let age = environment.signingClock.date.timeIntervalSince(startTime)
+        return elapsed() - .seconds(max(age, 0))
+    }
+
     // MARK: - Where to act
 
     /// Resolves the target and, when an account was asked for, confirms the credentials act in it.
-    private func connect(for request: SnapshotRequest) async throws(SnapshotError) -> Connection {
+    func connect(integration: String?, region: String?, account: String?) async throws(SnapshotError) -> Connection {
         let target: AWSTarget
         do {
-            target = try resolver.resolve(
-                integration: request.integration, region: request.region, account: request.account)
+            target = try resolver.resolve(integration: integration, region: region, account: account)
         } catch {
             switch error {
             case .integration(let error): throw .invalidInput(reason: error.description)
@@ -114,15 +134,15 @@ public struct SnapshotStep: Sendable {
 
     // MARK: - Waiting
 
-    private func waitForCompletion(
-        of snapshot: Snapshot, connection: Connection, request: SnapshotRequest,
+    func waitForCompletion(
+        of snapshot: Snapshot, connection: Connection, timeLimit: Duration,
         elapsed: @escaping @Sendable () -> Duration,
         onEvent: @escaping EventHandler
     ) async throws(SnapshotError) -> Snapshot {
         let waiter = SnapshotWaiter(source: connection.ec2, environment: environment, schedule: schedule)
         do {
             return try await waiter.waitUntilCompleted(
-                snapshotID: snapshot.snapshotID, elapsed: elapsed, deadline: request.timeLimit
+                snapshotID: snapshot.snapshotID, elapsed: elapsed, deadline: timeLimit
             ) { onEvent(.polled($0)) }
         } catch {
             switch error {
@@ -131,7 +151,7 @@ public struct SnapshotStep: Sendable {
             case .timedOut(let id, let lastSeen):
                 throw .timedOut(
                     snapshotID: id, state: lastSeen?.state ?? snapshot.state, progress: lastSeen?.progress,
-                    timeLimit: request.timeLimit)
+                    timeLimit: timeLimit)
             case .interrupted(let id, let lastSeen):
                 throw .interrupted(snapshotID: id, state: lastSeen?.state ?? snapshot.state)
             case .vanished(let id):
