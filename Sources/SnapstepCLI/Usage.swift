@@ -22,6 +22,8 @@ enum Usage {
         Usage:
           snapstep snapshot --volume vol-… [options]   create a snapshot and wait until it completes
           snapstep wait snap-… [options]               wait for an existing snapshot to complete
+          snapstep whoami [--integration NAME] [--account A]
+                                                       show the account, principal, region and credentials source
           snapstep integrations [--config FILE]        list the configured integrations, without secrets
           snapstep help [COMMAND]                      show help
 
@@ -81,6 +83,14 @@ enum Usage {
 
         Exit code 4 (snapshot_not_found) when the snapshot is not in that region and account; the other exit
         codes are those of snapstep snapshot.
+        """
+
+    static let whoami = """
+        Usage: snapstep whoami [--integration NAME] [--account ID] [--region R] [--config FILE]
+
+        Prints, as JSON, the account and principal the credentials act as, the region, and where the
+        credentials came from (such as profile:prod -> role:Snapshotter). Never prints a secret.
+        With --account, refuses (exit 3) when the credentials act in another account.
         """
 
     static let integrations = """

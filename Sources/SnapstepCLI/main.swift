@@ -5,6 +5,7 @@ import Snapstep
 func runCommand(_ arguments: [String], environment: [String: String]) async -> Int32 {
     let commands: [String: any Command.Type] = [
         "snapshot": SnapshotCommand.self, "wait": WaitCommand.self, "integrations": IntegrationsCommand.self,
+        "whoami": WhoAmICommand.self,
     ]
     guard let name = arguments.first else {
         print(Usage.main)

@@ -67,7 +67,9 @@ public actor AssumeRoleCredentialsProvider: CredentialsProvider {
     ///
     /// - Throws: ``CredentialsError/roleAssumptionFailed(roleARN:error:)``.
     public func credentials() async throws(CredentialsError) -> AWSCredentials {
-        if let cached, !needsRefresh(cached.credentials) { return cached.credentials }
+        if let cached, !CredentialsExpiry.needsRefresh(cached.credentials, fetchedAt: fetchedAt, now: now()) {
+            return cached.credentials
+        }
 
         let assumed: AssumedRole
         do {
@@ -96,12 +98,5 @@ public actor AssumeRoleCredentialsProvider: CredentialsProvider {
     public func invalidate() async -> Bool {
         cached = nil
         return true
-    }
-
-    private func needsRefresh(_ credentials: AWSCredentials) -> Bool {
-        guard let expiration = credentials.expiration else { return false }
-        let lifetime = fetchedAt.map { expiration.timeIntervalSince($0) } ?? role.duration.seconds
-        let window = min(15 * 60, max(lifetime / 4, 0))
-        return now() >= expiration.addingTimeInterval(-window)
     }
 }

@@ -2,8 +2,8 @@ import Foundation
 import SnapstepSigning
 
 /// Turns a named profile of the AWS configuration files into a credentials provider, as the AWS CLI does:
-/// `role_arn` with `source_profile` (chains followed, loops refused) or `credential_source = Environment`, then
-/// static keys.
+/// `role_arn` with `source_profile` (chains followed, loops refused), `credential_source = Environment` or
+/// `web_identity_token_file`; then static keys; then `credential_process`.
 public struct ProfileCredentialsResolver: Sendable {
     private let files: AWSConfigFiles
     private let environment: [String: String]
@@ -58,9 +58,19 @@ public struct ProfileCredentialsResolver: Sendable {
                     : try provider(forProfile: sourceProfile, visited: visited + [profile])
             } else if settings["credential_source"]?.lowercased() == "environment" {
                 base = EnvironmentCredentialsProvider(environment: environment)
+            } else if let tokenFile = settings["web_identity_token_file"] {
+                let webIdentity = WebIdentityCredentials(
+                    tokenFile: tokenFile, roleARN: roleARN,
+                    sessionName: settings["role_session_name"] ?? RoleSessionName.make(),
+                    sts: makeSTS(StaticCredentialsProvider(.init(accessKeyID: "", secretAccessKey: ""), source: "none"))
+                )
+                return RefreshingCredentialsProvider(source: "\(source) -> web-identity:\(roleARN)") {
+                    () async throws(CredentialsError) in try await webIdentity.fetch()
+                }
             } else {
                 throw .invalid(
-                    source: source, reason: "role_arn needs source_profile or credential_source = Environment")
+                    source: source,
+                    reason: "role_arn needs source_profile, credential_source = Environment or web_identity_token_file")
             }
             let role = AssumeRoleCredentialsProvider.Role(
                 arn: roleARN,
@@ -78,7 +88,13 @@ public struct ProfileCredentialsResolver: Sendable {
         -> any CredentialsProvider
     {
         guard let accessKeyID = settings["aws_access_key_id"], !accessKeyID.isEmpty else {
-            throw .invalid(source: source, reason: "the profile has no aws_access_key_id")
+            if let command = settings["credential_process"], !command.isEmpty {
+                let process = CredentialProcess(command: command, profile: String(source.dropFirst("profile:".count)))
+                return RefreshingCredentialsProvider(source: "\(source) -> credential_process") {
+                    () async throws(CredentialsError) in try await process.fetch()
+                }
+            }
+            throw .invalid(source: source, reason: "the profile has no aws_access_key_id and no credential_process")
         }
         guard let secret = settings["aws_secret_access_key"], !secret.isEmpty else {
             throw .invalid(source: source, reason: "the profile has aws_access_key_id but no aws_secret_access_key")

@@ -69,7 +69,9 @@ public struct TargetResolver: Sendable {
         let ec2URL = try endpointOverride("AWS_ENDPOINT_URL_EC2") ?? endpointOverride("AWS_ENDPOINT_URL")
         let stsURL = try endpointOverride("AWS_ENDPOINT_URL_STS") ?? endpointOverride("AWS_ENDPOINT_URL")
         let sts = endpoint(stsURL, service: "sts", region: region)
-        let chain = DefaultCredentialsChain(environment: environment, files: files, makeSTS: stsFactory(endpoint: sts))
+        let chain = DefaultCredentialsChain(
+            environment: environment, files: files, makeSTS: stsFactory(endpoint: sts),
+            transport: clientEnvironment.transport)
         return AWSTarget(
             region: region, account: account, integration: nil,
             ec2Endpoint: endpoint(ec2URL, service: "ec2", region: region), stsEndpoint: sts,
@@ -139,7 +141,8 @@ public struct TargetResolver: Sendable {
             ).provider(forProfile: name)
         case .chain:
             return try DefaultCredentialsChain(
-                environment: environment, files: files, makeSTS: stsFactory(endpoint: sts)
+                environment: environment, files: files, makeSTS: stsFactory(endpoint: sts),
+                transport: clientEnvironment.transport
             ).resolve()
         }
     }

@@ -54,17 +54,47 @@ public struct STSClient: Sendable {
         parameters.append("DurationSeconds", "\(Int(duration.seconds))")
 
         let root = try await query.call(parameters)
-        guard let result = root.child("AssumeRoleResult"), let keys = result.child("Credentials"),
+        return try Self.assumedRole(from: root, resultName: "AssumeRoleResult", action: "AssumeRole")
+    }
+
+    /// Assumes a role with a web identity token, unsigned, as STS requires.
+    ///
+    /// - Parameters:
+    ///   - roleARN: The role to assume.
+    ///   - sessionName: The session name.
+    ///   - token: The OIDC token.
+    /// - Returns: The credentials and the session's ARN.
+    /// - Throws: ``AWSError``.
+    public func assumeRoleWithWebIdentity(
+        roleARN: String, sessionName: String, token: String
+    ) async throws(AWSError)
+        -> AssumedRole
+    {
+        var parameters = query.parameters(for: "AssumeRoleWithWebIdentity")
+        parameters.append("RoleArn", roleARN)
+        parameters.append("RoleSessionName", sessionName)
+        parameters.append("WebIdentityToken", token)
+        let root = try await query.call(parameters, signed: false)
+        return try Self.assumedRole(
+            from: root, resultName: "AssumeRoleWithWebIdentityResult", action: "AssumeRoleWithWebIdentity")
+    }
+
+    private static func assumedRole(
+        from root: XMLNode, resultName: String, action: String
+    ) throws(AWSError)
+        -> AssumedRole
+    {
+        guard let result = root.child(resultName), let keys = result.child("Credentials"),
             let accessKeyID = keys.text(of: "AccessKeyId"), let secret = keys.text(of: "SecretAccessKey")
         else {
             throw .invalidResponse(
-                action: "AssumeRole", reason: "the answer has no Credentials", requestID: Self.requestID(of: root))
+                action: action, reason: "the answer has no Credentials", requestID: requestID(of: root))
         }
         let credentials = AWSCredentials(
             accessKeyID: accessKeyID, secretAccessKey: secret, sessionToken: keys.text(of: "SessionToken"),
             expiration: keys.text(of: "Expiration").flatMap(EC2Response.parseDate))
-        let arn = result.child("AssumedRoleUser")?.text(of: "Arn") ?? ""
-        return AssumedRole(credentials: credentials, assumedRoleARN: arn)
+        return AssumedRole(
+            credentials: credentials, assumedRoleARN: result.child("AssumedRoleUser")?.text(of: "Arn") ?? "")
     }
 
     private static func requestID(of root: XMLNode) -> String? {

@@ -6,6 +6,39 @@ struct Connection: Sendable {
     let roleProvider: AssumeRoleCredentialsProvider?
     private(set) var confirmedAccount: String?
 
+    /// Resolves where to act, builds the clients, and, when the target names an account, confirms the credentials
+    /// act in it before anything else is sent.
+    ///
+    /// - Throws: ``SnapshotError/invalidInput(reason:)``, ``SnapshotError/credentialsUnavailable(_:)`` or
+    ///   ``SnapshotError/accountMismatch(expected:actual:principal:)``.
+    static func open(
+        resolver: TargetResolver, environment: ClientEnvironment, integration: String?, region: String?,
+        account: String?
+    ) async throws(SnapshotError) -> Connection {
+        let target: AWSTarget
+        do {
+            target = try resolver.resolve(integration: integration, region: region, account: account)
+        } catch {
+            switch error {
+            case .integration(let error): throw .invalidInput(reason: error.description)
+            case .credentials(let error): throw .credentialsUnavailable(error)
+            }
+        }
+
+        let connection = Connection(target: target, environment: environment)
+        guard let expected = target.account else { return connection }
+        let (actual, principal) = try await connection.actingAccount()
+        guard actual == expected else {
+            throw .accountMismatch(expected: expected, actual: actual, principal: principal)
+        }
+        return connection.confirming(account: actual)
+    }
+
+    /// Where the credentials the clients sign with come from.
+    var credentialsSource: String {
+        roleProvider?.source ?? target.baseCredentials.source
+    }
+
     init(target: AWSTarget, environment: ClientEnvironment) {
         self.target = target
         let baseSTS = STSClient(

@@ -95,23 +95,8 @@ public struct SnapshotStep: Sendable {
 
     /// Resolves the target and, when an account was asked for, confirms the credentials act in it.
     func connect(integration: String?, region: String?, account: String?) async throws(SnapshotError) -> Connection {
-        let target: AWSTarget
-        do {
-            target = try resolver.resolve(integration: integration, region: region, account: account)
-        } catch {
-            switch error {
-            case .integration(let error): throw .invalidInput(reason: error.description)
-            case .credentials(let error): throw .credentialsUnavailable(error)
-            }
-        }
-
-        let connection = Connection(target: target, environment: environment)
-        guard let expected = target.account else { return connection }
-        let (actual, principal) = try await connection.actingAccount()
-        guard actual == expected else {
-            throw .accountMismatch(expected: expected, actual: actual, principal: principal)
-        }
-        return connection.confirming(account: actual)
+        try await Connection.open(
+            resolver: resolver, environment: environment, integration: integration, region: region, account: account)
     }
 
     /// Fails with exit 4 before any CreateSnapshot when the volume is not in this region and account.

@@ -47,13 +47,12 @@ public struct QueryClient: Sendable {
     /// - Parameters:
     ///   - parameters: The call's parameters, `Action` and `Version` included.
     ///   - mode: Which failures may be retried.
+    ///   - signed: Whether to sign the call; only calls such as AssumeRoleWithWebIdentity go unsigned.
     /// - Returns: The root element of the answer.
     /// - Throws: ``AWSError`` with the last failure when no attempt succeeded.
     public func call(
-        _ parameters: QueryParameters, retrying mode: RetryMode = .standard
-    ) async throws(AWSError)
-        -> XMLNode
-    {
+        _ parameters: QueryParameters, retrying mode: RetryMode = .standard, signed: Bool = true
+    ) async throws(AWSError) -> XMLNode {
         let action = parameters.action
         var attempt = 0
         var correctedClock = false
@@ -64,7 +63,7 @@ public struct QueryClient: Sendable {
             environment.statistics.recordAttempt(action: action, isRetry: attempt > 1)
             let failure: AWSError
             do {
-                let root = try await attemptOnce(parameters, attempt: attempt)
+                let root = try await attemptOnce(parameters, attempt: attempt, signed: signed)
                 if attempt == 1 { environment.retryBudget.deposit(1) }
                 return root
             } catch {
@@ -77,7 +76,8 @@ public struct QueryClient: Sendable {
                 correctedClock = true
                 continue
             }
-            if !refreshedCredentials, failure.code == "ExpiredToken" || failure.code == "ExpiredTokenException",
+            if !refreshedCredentials, signed,
+                failure.code == "ExpiredToken" || failure.code == "ExpiredTokenException",
                 await credentials.invalidate()
             {
                 refreshedCredentials = true
@@ -90,14 +90,18 @@ public struct QueryClient: Sendable {
     }
 
     /// Sends one signed attempt and interprets the answer.
-    private func attemptOnce(_ parameters: QueryParameters, attempt: Int) async throws(AWSError) -> XMLNode {
+    private func attemptOnce(
+        _ parameters: QueryParameters, attempt: Int, signed: Bool
+    ) async throws(AWSError)
+        -> XMLNode
+    {
         let action = parameters.action
-        let signed = try await signedRequest(for: parameters)
+        let request = try await signedRequest(for: parameters, signed: signed)
         let started = ContinuousClock.now
 
         let response: HTTPResponse
         do {
-            response = try await environment.transport.send(signed, timeout: environment.callTimeout)
+            response = try await environment.transport.send(request, timeout: environment.callTimeout)
         } catch .cancelled {
             throw .cancelled(action: action)
         } catch {
@@ -137,32 +141,45 @@ public struct QueryClient: Sendable {
     }
 
     /// Builds and signs the HTTP request for one attempt.
-    private func signedRequest(for parameters: QueryParameters) async throws(AWSError) -> HTTPRequest {
+    private func signedRequest(for parameters: QueryParameters, signed: Bool) async throws(AWSError) -> HTTPRequest {
+        let unsigned = Self.unsignedRequest(for: parameters, endpoint: endpoint)
+        environment.logger.trace(
+            "Sending AWS call",
+            metadata: [
+                "aws.action": parameters.action, "http.url": endpoint.url.absoluteString,
+                "http.body.bytes": "\(unsigned.body.count)",
+            ])
+        guard signed else {
+            return HTTPRequest(
+                method: unsigned.method, url: endpoint.url, headers: unsigned.headers, body: unsigned.body)
+        }
+
         let keys: AWSCredentials
         do {
             keys = try await credentials.credentials()
         } catch {
             throw .credentials(error)
         }
+        let signer = SigV4Signer(credentials: keys, region: endpoint.region, service: endpoint.signingName)
+        let request = signer.sign(unsigned, at: environment.signingClock.date)
+        return HTTPRequest(method: request.method, url: endpoint.url, headers: request.headers, body: request.body)
+    }
 
-        let body = Array(parameters.formEncoded.utf8)
-        let unsigned = SignableRequest(
+    /// The request for one Query API call before signing: `POST` to the endpoint's path with the `Host` and
+    /// `Content-Type` headers and the form body.
+    ///
+    /// - Parameters:
+    ///   - parameters: The call's parameters.
+    ///   - endpoint: Where the call goes.
+    /// - Returns: The request, ready for ``SigV4Signer/sign(_:at:)``.
+    package static func unsignedRequest(for parameters: QueryParameters, endpoint: ServiceEndpoint) -> SignableRequest {
+        SignableRequest(
             method: "POST", path: endpoint.path,
             headers: [
                 HTTPHeader(name: "Host", value: endpoint.hostHeader),
                 HTTPHeader(name: "Content-Type", value: "application/x-www-form-urlencoded; charset=utf-8"),
             ],
-            body: body)
-        let signer = SigV4Signer(credentials: keys, region: endpoint.region, service: endpoint.signingName)
-        let signed = signer.sign(unsigned, at: environment.signingClock.date)
-        environment.logger.trace(
-            "Sending AWS call",
-            metadata: [
-                "aws.action": parameters.action, "http.url": endpoint.url.absoluteString,
-                "body": signed.body
-                    .count.description,
-            ])
-        return HTTPRequest(method: signed.method, url: endpoint.url, headers: signed.headers, body: signed.body)
+            body: Array(parameters.formEncoded.utf8))
     }
 
     /// Corrects the signing clock from the server's `Date` header when `failure` says the signature's time was off.
