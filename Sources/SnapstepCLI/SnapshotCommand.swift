@@ -71,11 +71,11 @@ struct SnapshotCommand {
         ])
     }
 
-    private static func parseTag(_ text: String) throws(ArgumentScanner.UsageError) -> Tag {
+    private static func parseTag(_ text: String) throws(ArgumentScanner.UsageError) -> ResourceTag {
         guard let equals = text.firstIndex(of: "=") else {
             throw .init(message: "--tag \(text) has no value; write --tag KEY=VALUE (the value may be empty: KEY=)")
         }
-        return Tag(key: String(text[..<equals]), value: String(text[text.index(after: equals)...]))
+        return ResourceTag(key: String(text[..<equals]), value: String(text[text.index(after: equals)...]))
     }
 
     static func parseTimeLimit(_ text: String) throws(ArgumentScanner.UsageError) -> Duration {

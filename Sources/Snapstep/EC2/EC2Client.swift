@@ -35,7 +35,7 @@ public struct EC2Client: Sendable {
     /// - Returns: The new snapshot, usually `pending`.
     /// - Throws: ``AWSError``.
     public func createSnapshot(
-        volumeID: String, description: String?, tags: [Tag]
+        volumeID: String, description: String?, tags: [ResourceTag]
     ) async throws(AWSError)
         -> Snapshot
     {

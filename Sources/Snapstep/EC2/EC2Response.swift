@@ -44,8 +44,8 @@ enum EC2Response {
     }
 
     /// Reads `tagSet/item/{key,value}`.
-    static func tags(of node: XMLNode) -> [Tag] {
-        node.items(of: "tagSet").map { Tag(key: $0.text(of: "key") ?? "", value: $0.text(of: "value") ?? "") }
+    static func tags(of node: XMLNode) -> [ResourceTag] {
+        node.items(of: "tagSet").map { ResourceTag(key: $0.text(of: "key") ?? "", value: $0.text(of: "value") ?? "") }
     }
 
     /// Reads `"37%"`, `"37"` or `""`.

@@ -39,13 +39,13 @@ public struct Snapshot: Sendable, Equatable {
     public var kmsKeyID: String?
 
     /// The snapshot's tags.
-    public var tags: [Tag]
+    public var tags: [ResourceTag]
 
     /// Creates a snapshot record.
     public init(
         snapshotID: String, volumeID: String, state: SnapshotState, stateMessage: String? = nil, progress: Int? = nil,
         startTime: Date? = nil, completionTime: Date? = nil, ownerID: String? = nil, volumeSize: Int? = nil,
-        description: String? = nil, isEncrypted: Bool = false, kmsKeyID: String? = nil, tags: [Tag] = []
+        description: String? = nil, isEncrypted: Bool = false, kmsKeyID: String? = nil, tags: [ResourceTag] = []
     ) {
         self.snapshotID = snapshotID
         self.volumeID = volumeID

@@ -31,13 +31,13 @@ public struct Volume: Sendable, Equatable {
     public var attachments: [VolumeAttachment]
 
     /// The volume's tags.
-    public var tags: [Tag]
+    public var tags: [ResourceTag]
 
     /// Creates a volume record.
     public init(
         volumeID: String, size: Int, availabilityZone: String, state: String, volumeType: String, iops: Int? = nil,
         throughput: Int? = nil, isEncrypted: Bool = false, kmsKeyID: String? = nil,
-        attachments: [VolumeAttachment] = [], tags: [Tag] = []
+        attachments: [VolumeAttachment] = [], tags: [ResourceTag] = []
     ) {
         self.volumeID = volumeID
         self.size = size

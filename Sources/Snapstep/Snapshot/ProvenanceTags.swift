@@ -16,11 +16,11 @@ public enum ProvenanceTags {
     ///   - operationID: The operation's unique token.
     ///   - volumeID: The source volume.
     /// - Returns: The tool, operation and source-volume tags, in that order.
-    public static func tags(operationID: String, volumeID: String) -> [Tag] {
+    public static func tags(operationID: String, volumeID: String) -> [ResourceTag] {
         [
-            Tag(key: toolKey, value: "snapstep"),
-            Tag(key: operationKey, value: operationID),
-            Tag(key: sourceVolumeKey, value: volumeID),
+            ResourceTag(key: toolKey, value: "snapstep"),
+            ResourceTag(key: operationKey, value: operationID),
+            ResourceTag(key: sourceVolumeKey, value: volumeID),
         ]
     }
 }

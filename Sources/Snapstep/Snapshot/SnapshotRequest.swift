@@ -14,7 +14,7 @@ public struct SnapshotRequest: Sendable, Equatable {
     /// The integration to use, or `nil` for the standard AWS environment.
     public var integration: String?
     /// The user's tags, added to the provenance tags.
-    public var tags: [Tag]
+    public var tags: [ResourceTag]
     /// The snapshot's description, or `nil` for one naming the volume and operation.
     public var description: String?
     /// How long the whole step may take, from its start.
@@ -26,7 +26,7 @@ public struct SnapshotRequest: Sendable, Equatable {
 
     /// Creates a request.
     public init(
-        volumeID: String, region: String? = nil, account: String? = nil, integration: String? = nil, tags: [Tag] = [],
+        volumeID: String, region: String? = nil, account: String? = nil, integration: String? = nil, tags: [ResourceTag] = [],
         description: String? = nil, timeLimit: Duration = .seconds(6 * 3600), waitsForCompletion: Bool = true,
         operationID: String? = nil
     ) {

@@ -1,3 +1,4 @@
+import Foundation
 import SnapstepSigning
 
 /// The parameters of one AWS Query API call, in the order they are encoded.
@@ -52,52 +53,29 @@ public struct QueryParameters: Sendable, Equatable {
     }
 
     /// Appends `prefix.N.Key` and `prefix.N.Value` for each tag, in order.
-    public mutating func append(tags: [Tag], prefix: String) {
+    public mutating func append(tags: [ResourceTag], prefix: String) {
         for (index, tag) in tags.enumerated() {
             pairs.append(("\(prefix).\(index + 1).Key", tag.key))
             pairs.append(("\(prefix).\(index + 1).Value", tag.value))
         }
     }
 
-    /// The form body: `name=value` pairs joined by `&`, each side percent-encoded from its UTF-8 bytes with only
-    /// `A-Z a-z 0-9 - _ . ~` left as they are.
+    /// The form body, encoded byte for byte as botocore encodes it (`application/x-www-form-urlencoded`): `name=value`
+    /// pairs joined by `&`, each side percent-encoded from its UTF-8 bytes with upper-case hex, only
+    /// `A-Z a-z 0-9 - _ . ~` left as they are, and a space written `+` (so a literal `+` is `%2B`).
+    ///
+    /// AWS accepts `%20` as well, but moto re-encodes the body this way before it checks a signature, and being
+    /// identical to botocore lets its signer serve as an independent oracle.
     public var formEncoded: String {
-        pairs.map { SigV4Encoding.percentEncode($0.name) + "=" + SigV4Encoding.percentEncode($0.value) }
-            .joined(separator: "&")
+        pairs.map { Self.formEncode($0.name) + "=" + Self.formEncode($0.value) }.joined(separator: "&")
+    }
+
+    private static func formEncode(_ text: String) -> String {
+        SigV4Encoding.percentEncode(text).replacingOccurrences(of: "%20", with: "+")
     }
 
     /// Compares names and values in order.
     public static func == (lhs: QueryParameters, rhs: QueryParameters) -> Bool {
         lhs.pairs.elementsEqual(rhs.pairs) { $0.name == $1.name && $0.value == $1.value }
-    }
-}
-
-/// An EC2 filter: a name and the values any of which may match.
-public struct EC2Filter: Sendable, Equatable {
-    /// The filter's name, such as `volume-id` or `tag:snapstep:operation-id`.
-    public var name: String
-
-    /// The values, any of which may match.
-    public var values: [String]
-
-    /// Creates a filter.
-    public init(name: String, values: [String]) {
-        self.name = name
-        self.values = values
-    }
-}
-
-/// A resource tag: a key and a value, which may be empty.
-public struct Tag: Sendable, Equatable, Hashable {
-    /// The tag's key.
-    public var key: String
-
-    /// The tag's value; empty is valid.
-    public var value: String
-
-    /// Creates a tag.
-    public init(key: String, value: String) {
-        self.key = key
-        self.value = value
     }
 }
