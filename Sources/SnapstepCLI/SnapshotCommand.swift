@@ -1,15 +1,23 @@
 import Foundation
 import Snapstep
 
-/// `snapstep snapshot`: parses the options into a ``SnapshotRequest``, runs the step, and prints the result.
+/// `snapstep snapshot`: one volume (one JSON object out) or many (JSON lines and a summary), chosen by the options.
 struct SnapshotCommand {
     static let options: Set<String> = [
         "volume", "region", "account", "integration", "config", "tag", "description", "timeout", "log-level",
-        "operation-id",
+        "operation-id", "volumes-from", "filter", "older-than", "concurrency", "rate-limits",
     ]
     static let flags: Set<String> = ["no-wait", "help", "verbose"]
 
-    let request: SnapshotRequest
+    /// What the command line asks for.
+    enum Mode {
+        /// One volume in one region and account: the single-object contract.
+        case single(SnapshotRequest)
+        /// Many volumes, or several regions or accounts: JSON lines and a summary line.
+        case fleet(FleetRequest)
+    }
+
+    let mode: Mode
     let configPath: String?
     let logLevel: Logger.Level?
 
@@ -22,32 +30,56 @@ struct SnapshotCommand {
                 throw ArgumentScanner.UsageError(
                     message: "unexpected argument \(scanner.positionals[0]); options start with --")
             }
-            guard let volume = try scanner.single("volume") else {
-                throw ArgumentScanner.UsageError(
-                    message: "--volume is required, such as --volume vol-0123456789abcdef0")
-            }
-            let timeLimit = try scanner.single("timeout").map(Self.parseTimeLimit) ?? .seconds(6 * 3600)
-            request = SnapshotRequest(
-                volumeID: volume, region: try scanner.single("region"), account: try scanner.single("account"),
-                integration: try scanner.single("integration"), tags: try scanner.all("tag").map(Self.parseTag),
-                description: try scanner.single("description"), timeLimit: timeLimit,
-                waitsForCompletion: !scanner.has("no-wait"), operationID: try scanner.single("operation-id"))
             configPath = try scanner.single("config")
             logLevel = try LogLevelOption.parse(scanner)
+            if FleetOptions.applies(to: scanner) {
+                mode = .fleet(try FleetOptions.request(from: scanner))
+            } else {
+                mode = .single(try Self.singleRequest(from: scanner))
+            }
         } catch {
             throw .invalidInput(reason: error.message)
         }
-        try request.validate()
+        switch mode {
+        case .single(let request): try request.validate()
+        case .fleet(let request): try request.validate()
+        }
     }
 
-    /// Runs the step and prints its JSON.
+    private static func singleRequest(
+        from scanner: ArgumentScanner
+    ) throws(ArgumentScanner.UsageError)
+        -> SnapshotRequest
+    {
+        guard let volume = try scanner.single("volume") else {
+            throw .init(
+                message: "--volume is required, such as --volume vol-0123456789abcdef0 (or --volumes-from FILE, "
+                    + "--filter NAME=VALUE)")
+        }
+        for fleetOnly in ["concurrency", "rate-limits"] where try scanner.single(fleetOnly) != nil {
+            throw .init(message: "--\(fleetOnly) applies to runs over many volumes")
+        }
+        return SnapshotRequest(
+            volumeID: volume, region: try scanner.single("region"), account: try scanner.single("account"),
+            integration: try scanner.single("integration"), tags: try scanner.all("tag").map(parseTag),
+            description: try scanner.single("description"),
+            timeLimit: try scanner.single("timeout").map(parseTimeLimit) ?? .seconds(6 * 3600),
+            waitsForCompletion: !scanner.has("no-wait"), operationID: try scanner.single("operation-id"))
+    }
+
+    /// Runs the step or the fleet and prints the JSON.
     ///
     /// - Returns: The exit code.
     func run(environment: [String: String]) async -> Int32 {
-        let request = request
-        let runner = StepRunner(configPath: configPath, logLevel: logLevel, environment: environment)
-        return await runner.run { step, onEvent throws(SnapshotError) in
-            try await step.run(request, onEvent: onEvent)
+        switch mode {
+        case .single(let request):
+            let runner = StepRunner(configPath: configPath, logLevel: logLevel, environment: environment)
+            return await runner.run { step, onEvent throws(SnapshotError) in
+                try await step.run(request, onEvent: onEvent)
+            }
+        case .fleet(let request):
+            let runner = FleetRunner(configPath: configPath, logLevel: logLevel, environment: environment)
+            return await runner.run(request)
         }
     }
 
@@ -71,7 +103,7 @@ struct SnapshotCommand {
         ])
     }
 
-    private static func parseTag(_ text: String) throws(ArgumentScanner.UsageError) -> ResourceTag {
+    static func parseTag(_ text: String) throws(ArgumentScanner.UsageError) -> ResourceTag {
         guard let equals = text.firstIndex(of: "=") else {
             throw .init(message: "--tag \(text) has no value; write --tag KEY=VALUE (the value may be empty: KEY=)")
         }

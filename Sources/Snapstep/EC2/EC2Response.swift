@@ -40,7 +40,8 @@ enum EC2Response {
             isEncrypted: node.text(of: "encrypted") == "true",
             kmsKeyID: node.text(of: "kmsKeyId").flatMap { $0.isEmpty ? nil : $0 },
             attachments: attachments,
-            tags: tags(of: node))
+            tags: tags(of: node),
+            createTime: node.text(of: "createTime").flatMap(parseDate))
     }
 
     /// Reads `tagSet/item/{key,value}`.

@@ -1,3 +1,5 @@
+import Foundation
+
 /// An EBS volume as DescribeVolumes reports it: what is needed to check it and to recreate it.
 public struct Volume: Sendable, Equatable {
     /// The volume's id.
@@ -33,11 +35,14 @@ public struct Volume: Sendable, Equatable {
     /// The volume's tags.
     public var tags: [ResourceTag]
 
+    /// When the volume was created.
+    public var createTime: Date?
+
     /// Creates a volume record.
     public init(
         volumeID: String, size: Int, availabilityZone: String, state: String, volumeType: String, iops: Int? = nil,
         throughput: Int? = nil, isEncrypted: Bool = false, kmsKeyID: String? = nil,
-        attachments: [VolumeAttachment] = [], tags: [ResourceTag] = []
+        attachments: [VolumeAttachment] = [], tags: [ResourceTag] = [], createTime: Date? = nil
     ) {
         self.volumeID = volumeID
         self.size = size
@@ -50,6 +55,7 @@ public struct Volume: Sendable, Equatable {
         self.kmsKeyID = kmsKeyID
         self.attachments = attachments
         self.tags = tags
+        self.createTime = createTime
     }
 }
 

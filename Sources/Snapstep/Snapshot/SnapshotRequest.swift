@@ -26,7 +26,8 @@ public struct SnapshotRequest: Sendable, Equatable {
 
     /// Creates a request.
     public init(
-        volumeID: String, region: String? = nil, account: String? = nil, integration: String? = nil, tags: [ResourceTag] = [],
+        volumeID: String, region: String? = nil, account: String? = nil, integration: String? = nil,
+        tags: [ResourceTag] = [],
         description: String? = nil, timeLimit: Duration = .seconds(6 * 3600), waitsForCompletion: Bool = true,
         operationID: String? = nil
     ) {

@@ -33,12 +33,16 @@ public struct ClientEnvironment: Sendable {
     /// The attempts made so far.
     public var statistics: CallStatistics
 
+    /// The token buckets calls draw from, or `nil` for no client-side limit.
+    public var rateLimiter: RateLimiter?
+
     /// Creates an environment; the defaults are the real transport, clocks and randomness.
     public init(
         transport: any HTTPTransport = URLSessionTransport(), signingClock: SigningClock = SigningClock(),
         clock: any Clock<Duration> = ContinuousClock(), random: any RandomSource = SystemRandomSource(),
         retryPolicy: RetryPolicy = .standard, retryBudget: RetryBudget = RetryBudget(),
-        callTimeout: Duration = .seconds(30), logger: Logger = .disabled, statistics: CallStatistics = CallStatistics()
+        callTimeout: Duration = .seconds(30), logger: Logger = .disabled, statistics: CallStatistics = CallStatistics(),
+        rateLimiter: RateLimiter? = nil
     ) {
         self.transport = transport
         self.signingClock = signingClock
@@ -49,6 +53,16 @@ public struct ClientEnvironment: Sendable {
         self.callTimeout = callTimeout
         self.logger = logger
         self.statistics = statistics
+        self.rateLimiter = rateLimiter
+    }
+
+    /// Returns this environment with its own token buckets, for the clients of one account and region.
+    ///
+    /// - Parameter limits: The buckets; empty limits mean none.
+    public func limitingRate(to limits: RateLimits) -> ClientEnvironment {
+        var copy = self
+        copy.rateLimiter = limits.buckets.isEmpty ? nil : RateLimiter(limits: limits, environment: self)
+        return copy
     }
 
     /// Sleeps on the environment's clock.

@@ -96,6 +96,13 @@ public struct QueryClient: Sendable {
         -> XMLNode
     {
         let action = parameters.action
+        if let limiter = environment.rateLimiter {
+            do {
+                try await limiter.acquire(for: action)
+            } catch {
+                throw .cancelled(action: action)
+            }
+        }
         let request = try await signedRequest(for: parameters, signed: signed)
         let started = ContinuousClock.now
 

@@ -1,0 +1,127 @@
+/// Creating and waiting within one account and region.
+extension FleetRun {
+    private enum Event: Sendable {
+        case created(volumeID: String, operationID: String, Result<SnapshotStep.Creation, SnapshotError>)
+        case waited(volumeID: String, operationID: String, sentAt: Duration, Result<Snapshot, WaitError>)
+        case waiterFinished
+    }
+
+    /// Snapshots the volumes of one scope: at most `concurrency` CreateSnapshot calls in flight, every pending
+    /// snapshot waited on by one batch waiter.
+    func snapshot(
+        _ volumeIDs: [String], in discovery: ScopeDiscovery, request: FleetRequest,
+        elapsed: @escaping @Sendable () -> Duration, interruption: FleetInterruption, tally: FleetTally
+    ) async {
+        let connection = discovery.connection
+        let scopedEnvironment = connection.ec2.query.environment
+        let step = SnapshotStep(
+            resolver: resolver, environment: scopedEnvironment, schedule: schedule,
+            makeOperationID: makeOperationID)
+        let waiter = SnapshotBatchWaiter(
+            ec2: connection.ec2, environment: scopedEnvironment, schedule: schedule, elapsed: elapsed,
+            deadline: request.timeLimit)
+        interruption.register(waiter)
+        let region = connection.target.region
+        let account = connection.confirmedAccount
+
+        await withTaskGroup(of: Event.self) { group in
+            group.addTask {
+                await waiter.run()
+                return .waiterFinished
+            }
+            var queue = volumeIDs[...]
+            var creating = 0
+            var closed = false
+
+            func launchCreates() {
+                while creating < request.concurrency, !interruption.isRequested, let volumeID = queue.popFirst() {
+                    creating += 1
+                    let operationID = makeOperationID()
+                    let single = request.snapshotRequest(volumeID: volumeID, region: region, account: account)
+                    group.addTask {
+                        do throws(SnapshotError) {
+                            let creation = try await step.create(
+                                single, operationID: operationID, connection: connection, elapsed: elapsed)
+                            return .created(volumeID: volumeID, operationID: operationID, .success(creation))
+                        } catch {
+                            return .created(volumeID: volumeID, operationID: operationID, .failure(error))
+                        }
+                    }
+                }
+            }
+
+            launchCreates()
+            while let event = await group.next() {
+                switch event {
+                case .created(let volumeID, let operationID, .success(let creation)):
+                    creating -= 1
+                    guard request.waitsForCompletion, creation.snapshot.state != .completed else {
+                        let waitTime = request.waitsForCompletion ? elapsed() - creation.sentAt : .zero
+                        finish(volumeID, operationID, .success(creation.snapshot), waitTime, region, account, tally)
+                        break
+                    }
+                    tally.created()
+                    group.addTask {
+                        let result = await waiter.waitUntilCompleted(creation.snapshot, createdAt: creation.sentAt)
+                        return .waited(
+                            volumeID: volumeID, operationID: operationID, sentAt: creation.sentAt, result)
+                    }
+                case .created(let volumeID, _, .failure(let error)):
+                    creating -= 1
+                    tally.finish(
+                        FleetResult(volumeID: volumeID, region: region, account: account, outcome: .failure(error)))
+                case .waited(let volumeID, let operationID, let sentAt, let result):
+                    let outcome = result.mapError { Self.snapshotError(for: $0, timeLimit: request.timeLimit) }
+                    finish(volumeID, operationID, outcome, elapsed() - sentAt, region, account, tally, wasPending: true)
+                case .waiterFinished:
+                    break
+                }
+
+                launchCreates()
+                if interruption.isRequested {
+                    for volumeID in queue {
+                        let error = SnapshotError.interrupted(snapshotID: nil, state: nil)
+                        tally.finish(
+                            FleetResult(volumeID: volumeID, region: region, account: account, outcome: .failure(error)))
+                    }
+                    queue = []
+                }
+                if !closed, queue.isEmpty, creating == 0 {
+                    closed = true
+                    await waiter.close()
+                }
+            }
+        }
+    }
+
+    private func finish(
+        _ volumeID: String, _ operationID: String, _ outcome: Result<Snapshot, SnapshotError>, _ waitTime: Duration,
+        _ region: String, _ account: String?, _ tally: FleetTally, wasPending: Bool = false
+    ) {
+        let result = outcome.map { snapshot in
+            SnapshotOutcome(
+                snapshot: snapshot, waitTime: waitTime, region: region, account: account ?? snapshot.ownerID,
+                operationID: operationID, apiCalls: 0)
+        }
+        tally.finish(
+            FleetResult(volumeID: volumeID, region: region, account: account, outcome: result), wasPending: wasPending)
+    }
+
+    /// Maps the batch waiter's ending to the step's error, as the single-volume step does.
+    static func snapshotError(for error: WaitError, timeLimit: Duration) -> SnapshotError {
+        switch error {
+        case .failed(let snapshot):
+            return .snapshotFailed(snapshotID: snapshot.snapshotID, reason: snapshot.stateMessage)
+        case .timedOut(let id, let lastSeen):
+            return .timedOut(snapshotID: id, state: lastSeen?.state, progress: lastSeen?.progress, timeLimit: timeLimit)
+        case .interrupted(let id, let lastSeen):
+            return .interrupted(snapshotID: id, state: lastSeen?.state)
+        case .vanished(let id):
+            return .internal(
+                reason: "snapshot \(id) was created but EC2 no longer shows it; it may have been deleted", error: nil,
+                snapshotID: id)
+        case .pollFailed(let id, let error):
+            return SnapshotStep.classify(error, snapshotID: id)
+        }
+    }
+}

@@ -1,0 +1,182 @@
+/// One waiter for all the pending snapshots of an account and region: each poll is one DescribeSnapshots call for
+/// up to 200 of them, so a run of a thousand volumes costs a few polls rather than thousands.
+///
+/// Callers register a snapshot and suspend until it completes, fails, or the deadline passes; ``run()`` polls on
+/// the schedule of the youngest snapshot, so a new one is seen about a second after it completes while old ones
+/// ride along. Snapshots are looked up with a `snapshot-id` filter, which, unlike `SnapshotId.N`, does not fail the
+/// whole call when one of them is not visible yet.
+public actor SnapshotBatchWaiter {
+    /// The most snapshot ids one DescribeSnapshots filter takes.
+    public static let batchSize = 200
+
+    private struct Entry {
+        var createdAt: Duration
+        var continuation: CheckedContinuation<Result<Snapshot, WaitError>, Never>
+        var lastSeen: Snapshot?
+    }
+
+    private let ec2: EC2Client
+    private let environment: ClientEnvironment
+    private let schedule: WaitSchedule
+    private let elapsed: @Sendable () -> Duration
+    private let deadline: Duration
+    private var entries: [String: Entry] = [:]
+    private var isClosed = false
+    private var idle: CheckedContinuation<Void, Never>?
+    private var lastPollAt: Duration?
+    private var failures = 0
+
+    /// The DescribeSnapshots calls made so far.
+    public private(set) var polls = 0
+
+    /// Creates a waiter.
+    ///
+    /// - Parameters:
+    ///   - ec2: The EC2 client of the account and region.
+    ///   - environment: The clock, randomness and logger.
+    ///   - schedule: When to poll.
+    ///   - elapsed: The run's stopwatch.
+    ///   - deadline: The stopwatch reading at which every snapshot still pending times out.
+    public init(
+        ec2: EC2Client, environment: ClientEnvironment, schedule: WaitSchedule,
+        elapsed: @escaping @Sendable () -> Duration,
+        deadline: Duration
+    ) {
+        self.ec2 = ec2
+        self.environment = environment
+        self.schedule = schedule
+        self.elapsed = elapsed
+        self.deadline = deadline
+    }
+
+    /// Waits until a snapshot is `completed`.
+    ///
+    /// - Parameters:
+    ///   - snapshot: The snapshot as created.
+    ///   - createdAt: The stopwatch reading when its CreateSnapshot was sent.
+    /// - Returns: The completed snapshot, or why waiting ended.
+    public func waitUntilCompleted(_ snapshot: Snapshot, createdAt: Duration) async -> Result<Snapshot, WaitError> {
+        if snapshot.state == .completed { return .success(snapshot) }
+        if snapshot.state == .error { return .failure(.failed(snapshot)) }
+        if isClosed { return .failure(.interrupted(snapshotID: snapshot.snapshotID, lastSeen: snapshot)) }
+        return await withCheckedContinuation { continuation in
+            entries[snapshot.snapshotID] = Entry(createdAt: createdAt, continuation: continuation, lastSeen: snapshot)
+            wake()
+        }
+    }
+
+    /// Says no more snapshots will be registered, so ``run()`` returns once the registered ones are done.
+    public func close() {
+        isClosed = true
+        wake()
+    }
+
+    /// Ends every wait at once with ``WaitError/interrupted(snapshotID:lastSeen:)``, as on Ctrl-C.
+    public func interrupt() {
+        isClosed = true
+        finishAll { .interrupted(snapshotID: $0, lastSeen: $1) }
+        wake()
+    }
+
+    /// Polls until every registered snapshot is done and the waiter is closed.
+    public func run() async {
+        while true {
+            if entries.isEmpty {
+                if isClosed { return }
+                await withCheckedContinuation { idle = $0 }
+                continue
+            }
+
+            let now = elapsed()
+            if now >= deadline {
+                finishAll { .timedOut(snapshotID: $0, lastSeen: $1) }
+                continue
+            }
+            let due = nextPollAt()
+            if due > now {
+                // Sleep in short slices, so that a snapshot registered meanwhile is polled on its own schedule.
+                let slice = min(due - now, deadline - now, .milliseconds(250))
+                do {
+                    try await environment.sleep(for: slice)
+                } catch {
+                    interrupt()
+                }
+                continue
+            }
+            await poll()
+        }
+    }
+
+    /// When the next poll is due: half a second after the youngest snapshot was created, then on the schedule of
+    /// the youngest one's age, or later after failed polls.
+    private func nextPollAt() -> Duration {
+        let youngest = entries.values.map(\.createdAt).max() ?? .zero
+        let firstDue = youngest + schedule.initialDelay
+        guard let lastPollAt else { return firstDue }
+        let regular = schedule.delay(afterPolls: 1, elapsed: lastPollAt - youngest, random: environment.random)
+        let delay = failures == 0 ? regular : schedule.delay(afterFailures: failures, regular: regular)
+        return max(min(firstDue, lastPollAt + delay), lastPollAt + schedule.minimumDelay / 2)
+    }
+
+    private func poll() async {
+        lastPollAt = elapsed()
+        let ids = entries.keys.sorted()
+        for start in stride(from: 0, to: ids.count, by: Self.batchSize) {
+            let batch = Array(ids[start..<min(start + Self.batchSize, ids.count)])
+            polls += 1
+            let found: [Snapshot]
+            do {
+                found = try await ec2.describeSnapshots(filters: [EC2Filter(name: "snapshot-id", values: batch)])
+                failures = 0
+            } catch .cancelled {
+                interrupt()
+                return
+            } catch let error where error.isRetryable {
+                failures += 1
+                environment.logger.info(
+                    "Batch poll failed; trying again later", metadata: ["aws.error.code": error.code ?? "-"])
+                return
+            } catch {
+                for id in batch { finish(id, with: .failure(.pollFailed(snapshotID: id, error: error))) }
+                continue
+            }
+            record(found, batch: batch)
+        }
+    }
+
+    private func record(_ found: [Snapshot], batch: [String]) {
+        let byID = Dictionary(found.map { ($0.snapshotID, $0) }, uniquingKeysWith: { first, _ in first })
+        for id in batch {
+            guard var entry = entries[id] else { continue }
+            guard let snapshot = byID[id] else {
+                // Not listed: not visible yet just after creation, else gone.
+                if elapsed() - entry.createdAt > schedule.notFoundGracePeriod {
+                    finish(id, with: .failure(.vanished(snapshotID: id)))
+                }
+                continue
+            }
+            entry.lastSeen = snapshot
+            entries[id] = entry
+            switch snapshot.state {
+            case .completed: finish(id, with: .success(snapshot))
+            case .error: finish(id, with: .failure(.failed(snapshot)))
+            default: break
+            }
+        }
+    }
+
+    private func finish(_ id: String, with result: Result<Snapshot, WaitError>) {
+        entries.removeValue(forKey: id)?.continuation.resume(returning: result)
+    }
+
+    private func finishAll(_ error: (String, Snapshot?) -> WaitError) {
+        let ended = entries
+        entries = [:]
+        for (id, entry) in ended { entry.continuation.resume(returning: .failure(error(id, entry.lastSeen))) }
+    }
+
+    private func wake() {
+        idle?.resume()
+        idle = nil
+    }
+}

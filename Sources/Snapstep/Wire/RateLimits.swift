@@ -1,0 +1,87 @@
+/// Client-side request rates per action class, shaped like EC2's token buckets (per account, region and action),
+/// so that a large run does not trip `RequestLimitExceeded` by itself.
+///
+/// The defaults are EC2's documented buckets; all tools in an account share them, so a run may want less.
+public struct RateLimits: Sendable, Equatable {
+    /// A token bucket: how many calls may go at once, and how many tokens come back each second.
+    public struct Bucket: Sendable, Equatable {
+        /// The bucket's size.
+        public var burst: Double
+        /// Tokens added per second.
+        public var refillPerSecond: Double
+
+        /// Creates a bucket.
+        public init(burst: Double, refillPerSecond: Double) {
+            self.burst = burst
+            self.refillPerSecond = refillPerSecond
+        }
+    }
+
+    /// The classes EC2 meters separately.
+    public enum ActionClass: String, Sendable, CaseIterable {
+        /// CreateSnapshot, CreateSnapshots, DeleteSnapshot, CreateVolume, DeleteVolume.
+        case create
+        /// CreateTags, DeleteTags.
+        case tags
+        /// Other mutating calls, such as AttachVolume and DetachVolume.
+        case mutating
+        /// Describe calls, which snapstep always filters or pages.
+        case describe
+
+        /// The class of an EC2 action, or `nil` for actions EC2 does not meter this way (STS).
+        public init?(action: String) {
+            switch action {
+            case "CreateSnapshot", "CreateSnapshots", "DeleteSnapshot", "CreateVolume", "DeleteVolume":
+                self = .create
+            case "CreateTags", "DeleteTags":
+                self = .tags
+            case _ where action.hasPrefix("Describe"):
+                self = .describe
+            case "GetCallerIdentity", "AssumeRole", "AssumeRoleWithWebIdentity":
+                return nil
+            default:
+                self = .mutating
+            }
+        }
+    }
+
+    /// The bucket of each class; a class without one is not limited.
+    public var buckets: [ActionClass: Bucket]
+
+    /// Creates limits.
+    public init(buckets: [ActionClass: Bucket]) {
+        self.buckets = buckets
+    }
+
+    /// EC2's documented buckets: CreateSnapshot and friends 100 and 5 a second, CreateTags 100 and 10, other
+    /// mutating calls 50 and 5, Describe calls with a filter or paging 100 and 20.
+    public static let ec2Defaults = RateLimits(buckets: [
+        .create: Bucket(burst: 100, refillPerSecond: 5),
+        .tags: Bucket(burst: 100, refillPerSecond: 10),
+        .mutating: Bucket(burst: 50, refillPerSecond: 5),
+        .describe: Bucket(burst: 100, refillPerSecond: 20),
+    ])
+
+    /// Parses `create=100/5,describe=100/20`, `off`, or `default`.
+    ///
+    /// - Parameter text: The specification.
+    /// - Returns: The limits, or `nil` when the text is malformed.
+    public static func parse(_ text: String) -> RateLimits? {
+        switch text {
+        case "off", "none": return RateLimits(buckets: [:])
+        case "default", "ec2": return .ec2Defaults
+        default: break
+        }
+        var limits = RateLimits.ec2Defaults
+        for item in text.split(separator: ",") {
+            let parts = item.split(separator: "=", maxSplits: 1)
+            guard parts.count == 2, let actionClass = ActionClass(rawValue: String(parts[0])) else { return nil }
+            let numbers = parts[1].split(separator: "/")
+            guard numbers.count == 2, let burst = Double(numbers[0]), let refill = Double(numbers[1]), burst >= 1,
+                refill > 0
+            else { return nil }
+            limits.buckets[actionClass] = Bucket(burst: burst, refillPerSecond: refill)
+        }
+        return limits
+    }
+}
