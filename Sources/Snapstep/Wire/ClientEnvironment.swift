@@ -59,6 +59,7 @@ public struct ClientEnvironment: Sendable {
     /// Returns this environment with its own token buckets, for the clients of one account and region.
     ///
     /// - Parameter limits: The buckets; empty limits mean none.
+    /// - Returns: A copy of this environment with a new ``RateLimiter``.
     public func limitingRate(to limits: RateLimits) -> ClientEnvironment {
         var copy = self
         copy.rateLimiter = limits.buckets.isEmpty ? nil : RateLimiter(limits: limits, environment: self)
