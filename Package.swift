@@ -11,11 +11,18 @@ let package = Package(
         // OpenSSL's libcrypto, for SHA-256 and HMAC.
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
 
+        // SQLite, for the audit trail and the state of workflow runs.
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+
+        // libyaml, for workflow files.
+        .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
+
         // Signature Version 4: depends on nothing else in the package.
         .target(name: "SnapstepSigning", dependencies: ["CCrypto"]),
 
-        // The wire layer, the EC2 and STS clients, credentials, the waiter and the snapshot step.
-        .target(name: "Snapstep", dependencies: ["SnapstepSigning"]),
+        // The wire layer, the EC2 and STS clients, credentials, the waiter, the snapshot step, fleets, workflows and
+        // the audit trail.
+        .target(name: "Snapstep", dependencies: ["SnapstepSigning", "CSQLite", "CYAML"]),
 
         // The `snapstep` command: parses arguments, calls the library, maps errors to exit codes.
         .executableTarget(name: "SnapstepCLI", dependencies: ["Snapstep"]),
@@ -27,5 +34,6 @@ let package = Package(
         ),
         .testTarget(name: "SnapstepTests", dependencies: ["Snapstep", "SnapstepSigning"]),
         .testTarget(name: "SnapstepEndToEndTests", dependencies: ["SnapstepCLI"]),
+        .testTarget(name: "SnapstepOracleTests", dependencies: ["Snapstep", "SnapstepSigning"]),
     ]
 )

@@ -36,6 +36,9 @@ public struct ClientEnvironment: Sendable {
     /// The token buckets calls draw from, or `nil` for no client-side limit.
     public var rateLimiter: RateLimiter?
 
+    /// Hears of every HTTP attempt, for the audit trail.
+    public var callObserver: (@Sendable (CallRecord) -> Void)?
+
     /// Creates an environment; the defaults are the real transport, clocks and randomness.
     public init(
         transport: any HTTPTransport = URLSessionTransport(), signingClock: SigningClock = SigningClock(),

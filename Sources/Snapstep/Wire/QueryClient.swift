@@ -112,6 +112,7 @@ public struct QueryClient: Sendable {
         } catch .cancelled {
             throw .cancelled(action: action)
         } catch {
+            observe(action: action, attempt: attempt, started: started, statusCode: nil, code: nil, requestID: nil)
             environment.logger.debug(
                 "AWS call got no answer",
                 metadata: ["aws.action": action, "aws.attempt": "\(attempt)", "error": "\(error)"])
@@ -121,6 +122,9 @@ public struct QueryClient: Sendable {
         let latency = started.duration(to: .now)
         guard (200..<300).contains(response.statusCode) else {
             let error = AWSServiceError.parse(response, action: action)
+            observe(
+                action: action, attempt: attempt, started: started, statusCode: response.statusCode, code: error.code,
+                requestID: error.requestID)
             environment.logger.debug(
                 "AWS call failed",
                 metadata: [
@@ -138,6 +142,9 @@ public struct QueryClient: Sendable {
             throw .invalidResponse(action: action, reason: "the XML is malformed: \(error.reason)", requestID: nil)
         }
         let requestID = root.text(of: "requestId") ?? root.descendant("RequestId")?.text
+        observe(
+            action: action, attempt: attempt, started: started, statusCode: response.statusCode, code: nil,
+            requestID: requestID)
         environment.logger.debug(
             "AWS call succeeded",
             metadata: [
@@ -145,6 +152,17 @@ public struct QueryClient: Sendable {
                 "latency.ms": "\(Int(latency.seconds * 1000))",
             ])
         return root
+    }
+
+    private func observe(
+        action: String, attempt: Int, started: ContinuousClock.Instant, statusCode: Int?, code: String?,
+        requestID: String?
+    ) {
+        guard let observer = environment.callObserver else { return }
+        observer(
+            CallRecord(
+                action: action, region: endpoint.region, requestID: requestID, statusCode: statusCode, errorCode: code,
+                latency: started.duration(to: .now), attempt: attempt))
     }
 
     /// Builds and signs the HTTP request for one attempt.
