@@ -53,8 +53,9 @@ public struct AWSConfigFiles: Sendable, Equatable {
         for rawLine in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
             let line = rawLine.trimmingCharacters(in: .whitespaces)
             if line.isEmpty || line.hasPrefix("#") || line.hasPrefix(";") { continue }
-            if line.hasPrefix("["), line.hasSuffix("]") {
-                let name = line.dropFirst().dropLast().trimmingCharacters(in: .whitespaces)
+            // A header may carry a comment after its closing bracket, as in `[profile prod] ; production`.
+            if line.hasPrefix("["), let close = line.lastIndex(of: "]") {
+                let name = line[line.index(after: line.startIndex)..<close].trimmingCharacters(in: .whitespaces)
                 current = name
                 sections[name, default: [:]] = sections[name] ?? [:]
                 continue
@@ -80,5 +81,14 @@ public struct AWSConfigFiles: Sendable, Equatable {
 
     private static func expandTilde(home: String) -> (String) -> String {
         { path in path.hasPrefix("~/") ? home + path.dropFirst() : path }
+    }
+}
+
+// MARK: - Printing
+
+extension AWSConfigFiles: CustomReflectable {
+    /// Shows the profile names only: the files hold secret keys, and a dump must not print them.
+    public var customMirror: Mirror {
+        Mirror(self, children: ["profiles": profiles.keys.sorted()], displayStyle: .struct)
     }
 }

@@ -88,3 +88,12 @@ public struct ContainerCredentials: Sendable {
         return environment["AWS_CONTAINER_AUTHORIZATION_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
     }
 }
+
+// MARK: - Printing
+
+extension ContainerCredentials: CustomReflectable {
+    /// Shows the URL only: the environment holds the authorization token, and a dump must not print it.
+    public var customMirror: Mirror {
+        Mirror(self, children: ["url": url], displayStyle: .struct)
+    }
+}

@@ -100,3 +100,12 @@ public struct DefaultCredentialsChain: Sendable {
         environment[name].flatMap { $0.isEmpty ? nil : $0 }
     }
 }
+
+// MARK: - Printing
+
+extension DefaultCredentialsChain: CustomReflectable {
+    /// Shows the profile only: the environment holds secrets, and a dump must not print them.
+    public var customMirror: Mirror {
+        Mirror(self, children: ["profileName": profileName], displayStyle: .struct)
+    }
+}

@@ -31,31 +31,44 @@ public struct EnvironmentCredentialsProvider: CredentialsProvider {
     }
 
     private let names: VariableNames
-    private let environment: [String: String]
+    // Only the credentials are kept, read once, so that printing or dumping the provider shows no other variable;
+    // AWSCredentials redacts its own secret.
+    private let keys: Result<AWSCredentials, CredentialsError>
 
     /// Creates a provider that reads `names` from `environment`.
     public init(names: VariableNames = .standard, environment: [String: String]) {
         self.names = names
-        self.environment = environment
+        let source = names == .standard ? "environment" : "environment:\(names.accessKeyID)"
+        let value = { (name: String) in environment[name].flatMap { $0.isEmpty ? nil : $0 } }
+        if let accessKeyID = value(names.accessKeyID) {
+            if let secret = value(names.secretAccessKey) {
+                keys = .success(
+                    AWSCredentials(
+                        accessKeyID: accessKeyID, secretAccessKey: secret,
+                        sessionToken: names.sessionToken.flatMap(value)))
+            } else {
+                keys = .failure(
+                    .invalid(source: source, reason: "\(names.accessKeyID) is set but \(names.secretAccessKey) is not"))
+            }
+        } else {
+            keys = .failure(.invalid(source: source, reason: "\(names.accessKeyID) is not set"))
+        }
     }
 
     /// Whether the access key variable is set, which is what makes the AWS CLI pick this source.
     public var isConfigured: Bool {
-        !(environment[names.accessKeyID] ?? "").isEmpty
+        switch keys {
+        case .success: true
+        case .failure(.invalid(_, let reason)): reason.contains("is set but")
+        case .failure: false
+        }
     }
 
     /// Returns the keys from the environment.
     ///
     /// - Throws: ``CredentialsError/invalid(source:reason:)`` when a variable is missing or empty.
     public func credentials() async throws(CredentialsError) -> AWSCredentials {
-        guard let accessKeyID = environment[names.accessKeyID], !accessKeyID.isEmpty else {
-            throw .invalid(source: source, reason: "\(names.accessKeyID) is not set")
-        }
-        guard let secret = environment[names.secretAccessKey], !secret.isEmpty else {
-            throw .invalid(source: source, reason: "\(names.accessKeyID) is set but \(names.secretAccessKey) is not")
-        }
-        let token = names.sessionToken.flatMap { environment[$0] }.flatMap { $0.isEmpty ? nil : $0 }
-        return AWSCredentials(accessKeyID: accessKeyID, secretAccessKey: secret, sessionToken: token)
+        try keys.get()
     }
 
     /// Returns `false`: the environment does not change while the tool runs.

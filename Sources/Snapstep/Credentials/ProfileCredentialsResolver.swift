@@ -104,3 +104,12 @@ public struct ProfileCredentialsResolver: Sendable {
         return StaticCredentialsProvider(credentials, source: source)
     }
 }
+
+// MARK: - Printing
+
+extension ProfileCredentialsResolver: CustomReflectable {
+    /// Shows the profile names only: the environment and the files hold secrets, and a dump must not print them.
+    public var customMirror: Mirror {
+        Mirror(self, children: ["profiles": files.profiles.keys.sorted()], displayStyle: .struct)
+    }
+}

@@ -87,6 +87,10 @@ public struct TargetResolver: Sendable {
             let region = region ?? integration.defaultRegion ?? nonEmpty("AWS_REGION")
                 ?? nonEmpty("AWS_DEFAULT_REGION")
         else { throw IntegrationError.noRegion }
+        guard InputValidation.isRegion(region) else {
+            throw IntegrationError.invalidConfig(
+                path: "the environment", reason: "the region \"\(region)\" is not a region name")
+        }
         if !integration.regions.isEmpty, !integration.regions.contains(region) {
             throw IntegrationError.regionNotAllowed(
                 region: region, integration: integration.name, allowed: integration.regions)
@@ -185,5 +189,14 @@ public enum TargetResolutionError: Error, Equatable, Sendable, CustomStringConve
         case .integration(let error): error.description
         case .credentials(let error): error.description
         }
+    }
+}
+
+// MARK: - Printing
+
+extension TargetResolver: CustomReflectable {
+    /// Shows the config path only: the environment holds secrets, and a dump or a test failure must not print them.
+    public var customMirror: Mirror {
+        Mirror(self, children: ["configPath": configPath as Any], displayStyle: .struct)
     }
 }

@@ -111,8 +111,8 @@ public enum SnapshotError: Error, Equatable, Sendable, CustomStringConvertible {
         case .interrupted(let snapshotID, let state):
             snapshotID.map { "Interrupted; snapshot \($0) is \(state?.rawValue ?? "pending") and was not deleted." }
                 ?? "Interrupted before any snapshot was created."
-        case .internal(let reason, _, let snapshotID):
-            "\(sentence(reason))\(kept(snapshotID).isEmpty ? "" : " (\(kept(snapshotID).dropFirst(2))).")"
+        case .internal(let reason, _, _):
+            sentence(reason)
         }
     }
 

@@ -47,6 +47,17 @@ extension SnapshotStep {
                 try await pause(
                     for: environment.retryPolicy.delay(beforeRetry: unknownOutcomes, random: environment.random),
                     before: request, elapsed: elapsed, error: error)
+            } catch .invalidResponse(let action, let reason, let requestID) {
+                // A 2xx answer that could not be read still made the snapshot: find it rather than make another.
+                if let found = try await lookForLostSnapshot(
+                    of: operationID, volumeID: request.volumeID, connection: connection)
+                {
+                    return Creation(snapshot: found, sentAt: firstSentAt ?? sentAt)
+                }
+                throw .internal(
+                    reason: "CreateSnapshot succeeded but its answer could not be read (\(reason)) and the snapshot "
+                        + "is not listed yet; run the command again with --operation-id \(operationID) to find it",
+                    error: .invalidResponse(action: action, reason: reason, requestID: requestID), snapshotID: nil)
             } catch let error where error.code == "SnapshotCreationPerVolumeRateExceeded" {
                 // After a lost answer, this refusal may be EBS protecting us from our own duplicate.
                 if unknownOutcomes > 0,

@@ -44,7 +44,7 @@ extension SnapshotStep {
             throw .snapshotFailed(snapshotID: snapshot.snapshotID, reason: snapshot.stateMessage)
         } else if snapshot.state != .completed {
             completed = try await waitForCompletion(
-                of: snapshot, connection: connection, timeLimit: request.timeLimit, elapsed: elapsed,
+                of: snapshot, connection: connection, timeLimit: request.timeLimit, elapsed: elapsed, sentAt: sentAt,
                 onEvent: onEvent)
         }
 

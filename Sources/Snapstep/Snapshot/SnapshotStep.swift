@@ -72,7 +72,8 @@ public struct SnapshotStep: Sendable {
         var snapshot = creation.snapshot
         if request.waitsForCompletion, snapshot.state != .completed {
             snapshot = try await waitForCompletion(
-                of: snapshot, connection: connection, timeLimit: request.timeLimit, elapsed: elapsed, onEvent: onEvent)
+                of: snapshot, connection: connection, timeLimit: request.timeLimit, elapsed: elapsed,
+                sentAt: creation.sentAt, onEvent: onEvent)
         } else if snapshot.state == .error {
             throw .snapshotFailed(snapshotID: snapshot.snapshotID, reason: snapshot.stateMessage)
         }
@@ -119,15 +120,17 @@ public struct SnapshotStep: Sendable {
 
     // MARK: - Waiting
 
+    /// Waits for a created snapshot, on the waiter's clock that starts when its CreateSnapshot was sent (so the
+    /// NotFound grace period and the poll schedule follow the snapshot's age), with the step's time limit.
     func waitForCompletion(
         of snapshot: Snapshot, connection: Connection, timeLimit: Duration,
-        elapsed: @escaping @Sendable () -> Duration,
+        elapsed: @escaping @Sendable () -> Duration, sentAt: Duration,
         onEvent: @escaping EventHandler
     ) async throws(SnapshotError) -> Snapshot {
         let waiter = SnapshotWaiter(source: connection.ec2, environment: environment, schedule: schedule)
         do {
             return try await waiter.waitUntilCompleted(
-                snapshotID: snapshot.snapshotID, elapsed: elapsed, deadline: timeLimit
+                snapshotID: snapshot.snapshotID, elapsed: { elapsed() - sentAt }, deadline: timeLimit - sentAt
             ) { onEvent(.polled($0)) }
         } catch {
             switch error {

@@ -1,0 +1,36 @@
+import Foundation
+
+/// A dead loopback port standing in as an HTTPS proxy: should `snapstep` ever fall back to a real AWS endpoint, the
+/// request fails on this machine instead of leaving it. Plain-HTTP traffic to the local endpoint is not affected.
+private let unreachableProxy = "http://127.0.0.1:9"
+
+/// Runs the built `snapstep` binary with a clean environment and captures what it prints.
+///
+/// The child sees only `environment`, `PATH`, and a `HOME` in a fresh temporary folder, so the machine's `~/.aws`
+/// is never read. The instance metadata service is switched off unless `environment` says otherwise.
+///
+/// - Parameters:
+///   - arguments: The arguments after the program's name, such as `["snapshot", "--volume", "vol-…"]`.
+///   - environment: The variables the test gives, such as the AWS keys and endpoint; they win over the defaults.
+///   - timeLimit: The longest the run may take before it is killed.
+/// - Returns: The exit status and the captured output.
+/// - Throws: ``HarnessError/missingBinary(searched:)`` when `snapstep` has not been built, and
+///   ``HarnessError/timedOut(command:timeLimit:stdout:stderr:)`` when it ran too long.
+func runSnapstep(
+    arguments: [String],
+    environment: [String: String] = [:],
+    timeLimit: Duration = .seconds(60)
+) async throws -> CommandResult {
+    let binary = try RepositoryLayout.current.snapstepBinary()
+    return try await TemporaryDirectory.withNew(prefix: "snapstep-e2e-home") { home in
+        let defaults = [
+            "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
+            "HOME": home.path,
+            "AWS_EC2_METADATA_DISABLED": "true",
+            "HTTPS_PROXY": unreachableProxy,
+            "https_proxy": unreachableProxy,
+        ]
+        let merged = defaults.merging(environment) { _, given in given }
+        return try await ChildProcess.run(binary, arguments: arguments, environment: merged, timeLimit: timeLimit)
+    }
+}
