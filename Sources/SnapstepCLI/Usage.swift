@@ -25,6 +25,9 @@ enum Usage {
           snapstep whoami [--integration NAME] [--account A]
                                                        show the account, principal, region and credentials source
           snapstep integrations [--config FILE]        list the configured integrations, without secrets
+          snapstep run FILE [--param K=V]… [--dry-run] run a workflow (snapshot first, delete safely, restore)
+          snapstep resume|approve|reject|undo RUN      carry on, decide, or undo a workflow run
+          snapstep audit list|show|verify|export       read and check the tamper-evident audit trail
           snapstep help [COMMAND]                      show help
 
         Run `snapstep snapshot --help` for the snapshot options.
@@ -98,5 +101,59 @@ enum Usage {
 
         Lists the integrations of the config file as JSON: their credentials source, regions, endpoints and
         accounts. Secrets are never stored in the file and never printed.
+        """
+
+    static let run = """
+        Usage: snapstep run FILE [--param NAME=VALUE]… [--dry-run] [--audit-db PATH] [--config FILE]
+
+        Runs a workflow file (YAML or JSON): for each target volume, its steps in order (create_snapshot,
+        create_tags, detach_volume, delete_volume, restore_volume, delete_snapshot, approval). The file is
+        checked first; every problem is reported with its file, line and column, and nothing runs.
+        --dry-run sends every mutating call with EC2's DryRun flag, so permissions are checked for real, and
+        prints the plan. The run's state is written before each mutating call: snapstep resume RUN carries on
+        after a crash. Prints {"run_id", "status", "targets": [...]}; exit codes as for snapstep snapshot, and 1
+        with code refused when a safety rule refused a step.
+        """
+
+    static let runControl = """
+        Usage: snapstep resume RUN      carry on after a crash, an interruption or a fixed failure
+               snapstep approve RUN [--note TEXT]   let a run waiting at an approval step go on
+               snapstep reject RUN [--note TEXT]    stop it there
+               snapstep undo RUN        recreate every volume the run deleted, from its snapshot
+        Options: --audit-db PATH, --config FILE, --verbose, --log-level LEVEL
+        """
+
+    static let audit = """
+        Usage: snapstep audit list|verify [--audit-db PATH]
+               snapstep audit show RUN [--audit-db PATH]
+               snapstep audit export [--format jsonl|csv] [--run RUN] [--output FILE] [--audit-db PATH]
+
+        Reads the audit trail: every run, step, AWS call (action, request id, status, latency, attempt) and
+        resource change, append-only and chained by SHA-256 hashes so that an edit, a deletion or a reordering
+        is found. Nothing here writes to the database, and a missing database is an error, not an empty trail.
+
+          list      the runs, oldest first, as a JSON array: status, workflow, times, and counts of events,
+                    steps, AWS calls, retries and resources
+          show RUN  one run: its summary, the stored state of its steps, and its events with their hashes
+          verify    checks every hash, every link and the chain head; prints {"ok": true, "checked": N,
+                    "head": {"seq": N, "hash": "…"}}; keep the head somewhere else to detect a rewrite later
+          export    every event with its hashes, as JSON lines (default) or RFC 4180 CSV, to stdout or FILE
+
+        Options:
+          --audit-db PATH       the database (default: $SNAPSTEP_AUDIT_DB, else
+                                $XDG_STATE_HOME/snapstep/audit.sqlite, else ~/.local/state/snapstep/audit.sqlite)
+          --format FORMAT       for export: jsonl or csv (default jsonl)
+          --run RUN             for export: only this run's events
+          --output FILE         for export: write FILE (replaced only once the export is complete) and print
+                                {"output", "format", "events"}
+          -h, --help            show this help
+
+        Exit codes:
+          0    done; for verify, the trail is intact
+          8    verify found the trail damaged: stdout has {"ok": false, "checked": N, "problem": {"seq", "kind",
+               "message"}} (kind edited_row, missing_row, broken_link, truncated_tail or head_mismatch) and
+               stderr the sentence
+          2    bad input, or no database at that path
+          1    the database could not be read
         """
 }

@@ -5,7 +5,9 @@ import Snapstep
 func runCommand(_ arguments: [String], environment: [String: String]) async -> Int32 {
     let commands: [String: any Command.Type] = [
         "snapshot": SnapshotCommand.self, "wait": WaitCommand.self, "integrations": IntegrationsCommand.self,
-        "whoami": WhoAmICommand.self,
+        "whoami": WhoAmICommand.self, "audit": AuditCommand.self, "run": RunCommand.self,
+        "resume": ResumeCommand.self, "approve": ApproveCommand.self, "reject": RejectCommand.self,
+        "undo": UndoCommand.self,
     ]
     guard let name = arguments.first else {
         print(Usage.main)

@@ -38,8 +38,8 @@ public struct ContainerCredentials: Sendable {
             return ContainerCredentials(url: url, environment: environment, transport: transport)
         }
         guard let full = environment["AWS_CONTAINER_CREDENTIALS_FULL_URI"], !full.isEmpty else { return nil }
-        guard let url = URL(string: full), let host = url.host,
-            url.scheme == "https" || (url.scheme == "http" && allowedHTTPHosts.contains(host))
+        guard let url = URL(string: full), let host = url.host?.lowercased(), let scheme = url.scheme?.lowercased(),
+            scheme == "https" || (scheme == "http" && allowedHTTPHosts.contains(host))
         else {
             throw .invalid(
                 source: "container",

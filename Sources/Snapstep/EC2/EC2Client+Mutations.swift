@@ -27,12 +27,17 @@ extension EC2Client {
     ///
     /// - Parameters:
     ///   - volumeID: The volume.
+    ///   - attachment: Where it is attached, named in the call so that a volume moved meanwhile is not detached.
     ///   - force: Whether to force the detachment, as after a failed instance; data may be lost.
     ///   - dryRun: Whether to only check permissions.
     /// - Throws: ``AWSError``.
-    public func detachVolume(_ volumeID: String, force: Bool = false, dryRun: Bool = false) async throws(AWSError) {
+    public func detachVolume(
+        _ volumeID: String, from attachment: VolumeAttachment? = nil, force: Bool = false, dryRun: Bool = false
+    ) async throws(AWSError) {
         var parameters = query.parameters(for: "DetachVolume")
         parameters.append("VolumeId", volumeID)
+        parameters.append("InstanceId", ifPresent: attachment?.instanceID)
+        parameters.append("Device", ifPresent: attachment?.device)
         if force { parameters.append("Force", "true") }
         appendDryRun(dryRun, to: &parameters)
         _ = try await query.call(parameters)
@@ -46,7 +51,9 @@ extension EC2Client {
     ///   - device: The device name, such as `/dev/sdf`.
     ///   - dryRun: Whether to only check permissions.
     /// - Throws: ``AWSError``.
-    public func attachVolume(_ volumeID: String, to instanceID: String, device: String, dryRun: Bool = false)
+    public func attachVolume(
+        _ volumeID: String, to instanceID: String, device: String, dryRun: Bool = false
+    )
         async throws(AWSError)
     {
         var parameters = query.parameters(for: "AttachVolume")
@@ -93,7 +100,9 @@ extension EC2Client {
     ///   - dryRun: Whether to only check permissions.
     /// - Returns: The new volume, usually `creating`.
     /// - Throws: ``AWSError``.
-    public func createVolume(_ specification: VolumeSpecification, clientToken: String, dryRun: Bool = false)
+    public func createVolume(
+        _ specification: VolumeSpecification, clientToken: String, dryRun: Bool = false
+    )
         async throws(AWSError) -> Volume
     {
         var parameters = query.parameters(for: "CreateVolume")

@@ -32,14 +32,16 @@ public struct EC2Client: Sendable {
     ///   - volumeID: The volume to snapshot.
     ///   - description: The snapshot's description.
     ///   - tags: Tags for the snapshot, sent as a `snapshot` TagSpecification.
+    ///   - dryRun: Whether to only check permissions; EC2 then answers `DryRunOperation`.
     /// - Returns: The new snapshot, usually `pending`.
     /// - Throws: ``AWSError``.
     public func createSnapshot(
-        volumeID: String, description: String?, tags: [ResourceTag]
-    ) async throws(AWSError)
-        -> Snapshot
+        volumeID: String, description: String?, tags: [ResourceTag], dryRun: Bool = false
+    )
+        async throws(AWSError) -> Snapshot
     {
         var parameters = query.parameters(for: "CreateSnapshot")
+        if dryRun { parameters.append("DryRun", "true") }
         parameters.append("VolumeId", volumeID)
         parameters.append("Description", ifPresent: description)
         if !tags.isEmpty {

@@ -23,6 +23,8 @@ public enum SnapshotError: Error, Equatable, Sendable, CustomStringConvertible {
     case unavailable(AWSError, snapshotID: String?)
     /// The command was interrupted, as by Ctrl-C; nothing was deleted.
     case interrupted(snapshotID: String?, state: SnapshotState?)
+    /// A workflow's safety rule refused a step, such as deleting a volume without a verified snapshot.
+    case refused(reason: String)
     /// Anything else.
     case `internal`(reason: String, error: AWSError?, snapshotID: String?)
 
@@ -37,7 +39,7 @@ public enum SnapshotError: Error, Equatable, Sendable, CustomStringConvertible {
         case .timedOut: 6
         case .unavailable, .concurrentSnapshotLimit: 7
         case .interrupted: 130
-        case .internal: 1
+        case .internal, .refused: 1
         }
     }
 
@@ -53,6 +55,7 @@ public enum SnapshotError: Error, Equatable, Sendable, CustomStringConvertible {
         case .unavailable, .concurrentSnapshotLimit: "throttled"
         case .interrupted: "interrupted"
         case .internal: "internal"
+        case .refused: "refused"
         }
     }
 
@@ -62,7 +65,7 @@ public enum SnapshotError: Error, Equatable, Sendable, CustomStringConvertible {
         case .accessDenied(_, let id), .unavailable(_, let id), .interrupted(let id, _), .internal(_, _, let id): id
         case .snapshotFailed(let id, _), .timedOut(let id, _, _, _): id
         case .invalidInput, .credentialsUnavailable, .accountMismatch, .volumeNotFound, .snapshotNotFound,
-            .concurrentSnapshotLimit:
+            .concurrentSnapshotLimit, .refused:
             nil
         }
     }
@@ -111,7 +114,7 @@ public enum SnapshotError: Error, Equatable, Sendable, CustomStringConvertible {
         case .interrupted(let snapshotID, let state):
             snapshotID.map { "Interrupted; snapshot \($0) is \(state?.rawValue ?? "pending") and was not deleted." }
                 ?? "Interrupted before any snapshot was created."
-        case .internal(let reason, _, _):
+        case .internal(let reason, _, _), .refused(let reason):
             sentence(reason)
         }
     }

@@ -50,6 +50,14 @@ public struct SnapshotStep: Sendable {
         let connection = try await connect(
             integration: request.integration, region: request.region, account: request.account)
         onEvent(.targetConfirmed(region: connection.target.region, account: connection.confirmedAccount))
+        return try await run(request, on: connection, elapsed: elapsed, onEvent: onEvent)
+    }
+
+    /// Runs the step on a connection that is already open and confirmed, as a workflow does for each target.
+    func run(
+        _ request: SnapshotRequest, on connection: Connection, elapsed: @escaping @Sendable () -> Duration,
+        onEvent: @escaping EventHandler
+    ) async throws(SnapshotError) -> SnapshotOutcome {
         try await checkVolumeExists(request.volumeID, connection: connection)
 
         let operationID = request.operationID ?? makeOperationID()

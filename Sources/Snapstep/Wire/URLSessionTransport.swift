@@ -16,7 +16,9 @@ public final class URLSessionTransport: HTTPTransport {
         configuration.httpShouldSetCookies = false
         configuration.urlCredentialStorage = nil
         configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
-        session = URLSession(configuration: configuration)
+        // Redirects are never followed: Foundation would send the signed request, its session token, or a container
+        // credentials token to whatever host a 3xx names.
+        session = URLSession(configuration: configuration, delegate: RedirectRefuser(), delegateQueue: nil)
     }
 
     deinit {
@@ -70,5 +72,15 @@ public final class URLSessionTransport: HTTPTransport {
         default:
             return .outcomeUnknown(reason: error.localizedDescription)
         }
+    }
+}
+
+/// Answers every redirect with "do not follow", so a 3xx comes back to the caller as it is.
+private final class RedirectRefuser: NSObject, URLSessionTaskDelegate, Sendable {
+    func urlSession(
+        _ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
+        newRequest request: URLRequest, completionHandler: @escaping @Sendable (URLRequest?) -> Void
+    ) {
+        completionHandler(nil)
     }
 }
