@@ -14,6 +14,7 @@ import ipaddress
 import json
 import os
 import sys
+import time
 import urllib.parse
 import uuid
 
@@ -145,6 +146,78 @@ def create_user_keys(args):
     }
 
 
+def tag_specification(resource_type, tags):
+    return [{"ResourceType": resource_type, "Tags": [{"Key": key, "Value": value} for key, value in tags]}]
+
+
+def describe_volume(volume):
+    return {
+        "volume_id": volume["VolumeId"],
+        "availability_zone": volume.get("AvailabilityZone"),
+        "volume_type": volume.get("VolumeType"),
+        "size": volume.get("Size"),
+        "iops": volume.get("Iops"),
+        "state": volume.get("State"),
+        "snapshot_id": volume.get("SnapshotId") or None,
+        "tags": {tag["Key"]: tag["Value"] for tag in volume.get("Tags", [])},
+        "attachments": [
+            {"instance_id": attachment.get("InstanceId"), "device": attachment.get("Device")}
+            for attachment in volume.get("Attachments", [])
+        ],
+    }
+
+
+def run_instance(args):
+    # The image need not exist: moto does not check it unless told to, and it makes an 8 GiB root volume either way.
+    request = {
+        "ImageId": args.image_id,
+        "MinCount": 1,
+        "MaxCount": 1,
+        "InstanceType": "t3.micro",
+        "Placement": {"AvailabilityZone": args.az},
+    }
+    if args.volume_tag:
+        request["TagSpecifications"] = tag_specification("volume", args.volume_tag)
+    ec2 = client(args, "ec2")
+    instance_id = ec2.run_instances(**request)["Instances"][0]["InstanceId"]
+    filters = [{"Name": "attachment.instance-id", "Values": [instance_id]}]
+    volumes = [describe_volume(volume) for volume in ec2.describe_volumes(Filters=filters)["Volumes"]]
+    return {"instance_id": instance_id, "root_volumes": sorted(volumes, key=lambda volume: volume["volume_id"])}
+
+
+def attach_volume(args):
+    ec2 = client(args, "ec2")
+    ec2.attach_volume(VolumeId=args.volume_id, InstanceId=args.instance_id, Device=args.device)
+    # moto attaches at once; a real endpoint takes a few seconds, and boto3's waiter would sleep 15 between looks.
+    for _ in range(300):
+        volume = ec2.describe_volumes(VolumeIds=[args.volume_id])["Volumes"][0]
+        if volume.get("State") == "in-use":
+            return describe_volume(volume)
+        time.sleep(0.2)
+    raise ObserverError(f"{args.volume_id} was not in use after a minute")
+
+
+def list_volumes(args):
+    found = []
+    for page in client(args, "ec2").get_paginator("describe_volumes").paginate():
+        found += [describe_volume(volume) for volume in page["Volumes"]]
+    return sorted(found, key=lambda volume: volume["volume_id"])
+
+
+def create_snapshot_with_tags(args):
+    request = {"VolumeId": args.volume_id, "Description": args.description}
+    if args.tag:
+        request["TagSpecifications"] = tag_specification("snapshot", args.tag)
+    snapshot = client(args, "ec2").create_snapshot(**request)
+    return {"snapshot_id": snapshot["SnapshotId"]}
+
+
+def tag(args):
+    tags = [{"Key": key, "Value": value} for key, value in args.tag]
+    client(args, "ec2").create_tags(Resources=[args.resource_id], Tags=tags)
+    return {"resource_id": args.resource_id, "tags": dict(args.tag)}
+
+
 def parse_arguments(argv):
     parser = argparse.ArgumentParser(prog="ec2ctl", description=__doc__.splitlines()[0])
     common = argparse.ArgumentParser(add_help=False)
@@ -170,6 +243,34 @@ def parse_arguments(argv):
     command = commands.add_parser("create-user-keys", parents=[common], help="create an IAM user and access key")
     command.add_argument("--user-name", default="snapstep-" + uuid.uuid4().hex[:8])
     command.set_defaults(run=create_user_keys)
+
+    command = commands.add_parser("run-instance", parents=[common], help="run an instance; prints its root volume")
+    command.add_argument("--az", required=True)
+    command.add_argument("--image-id", default="ami-12c6146b")
+    command.add_argument("--volume-tag", type=parse_tag, action="append", default=[], metavar="KEY=VALUE")
+    command.set_defaults(run=run_instance)
+
+    command = commands.add_parser("attach-volume", parents=[common], help="attach a volume and wait until in use")
+    command.add_argument("--volume-id", required=True)
+    command.add_argument("--instance-id", required=True)
+    command.add_argument("--device", required=True)
+    command.set_defaults(run=attach_volume)
+
+    command = commands.add_parser("list-volumes", parents=[common], help="list the caller's volumes")
+    command.set_defaults(run=list_volumes)
+
+    command = commands.add_parser(
+        "create-snapshot-with-tags", parents=[common], help="snapshot a volume as another tool would"
+    )
+    command.add_argument("--volume-id", required=True)
+    command.add_argument("--description", default="made by ec2ctl")
+    command.add_argument("--tag", type=parse_tag, action="append", default=[], metavar="KEY=VALUE")
+    command.set_defaults(run=create_snapshot_with_tags)
+
+    command = commands.add_parser("tag", parents=[common], help="set tags on a resource")
+    command.add_argument("--resource-id", required=True)
+    command.add_argument("--tag", type=parse_tag, action="append", required=True, metavar="KEY=VALUE")
+    command.set_defaults(run=tag)
 
     return parser.parse_args(argv)
 

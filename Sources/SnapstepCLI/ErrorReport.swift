@@ -25,6 +25,9 @@ enum ErrorReport {
             members.append(("state", .string(state?.rawValue)))
             members.append(("progress", progress.map(JSONValue.int) ?? .null))
         }
+        if case .outcomeUnknown(_, let operationID, _) = error {
+            members.append(("operation_id", .string(operationID)))
+        }
         if case .interrupted(_, let state) = error {
             members.append(("state", .string(state?.rawValue)))
         }

@@ -129,7 +129,7 @@ class EC2Api:
         params = call.params
         ids = numbered(params, "VolumeId")
         filters = parse_filters(params, VOLUME_FILTERS)
-        max_results = _integer(params, "MaxResults", 5, 500) if "MaxResults" in params else None
+        max_results = _integer(params, "MaxResults", 5, 500, clamp=True) if "MaxResults" in params else None
         if ids and (max_results is not None or "NextToken" in params):
             raise ApiError("InvalidParameterCombination",
                            "The parameter volumesSet cannot be used with the parameter maxResults")
@@ -195,7 +195,7 @@ class EC2Api:
         ids = numbered(params, "SnapshotId")
         owners = numbered(params, "Owner")
         filters = parse_filters(params, SNAPSHOT_FILTERS)
-        max_results = _integer(params, "MaxResults", 5, 1000) if "MaxResults" in params else None
+        max_results = _integer(params, "MaxResults", 5, 1000, clamp=True) if "MaxResults" in params else None
         if ids and (max_results is not None or "NextToken" in params):
             raise ApiError("InvalidParameterCombination",
                            "The parameter snapshotSet cannot be used with the parameter maxResults")
@@ -525,12 +525,16 @@ def _missing(name):
     return ApiError("MissingParameter", f"The request must contain the parameter {name}")
 
 
-def _integer(params, name, low, high):
+def _integer(params, name, low, high, clamp=False):
+    """Reads an integer parameter in [low, high]; with `clamp`, a larger value means `high`, as EC2's MaxResults does
+    (the AWS CLI sends `MaxResults=1000` to DescribeVolumes, whose pages hold at most 500)."""
     text = params[name]
     try:
         value = int(text)
     except ValueError:
         raise ApiError("InvalidParameterValue", f"Value ({text}) for parameter {name} is invalid.") from None
+    if clamp and value > high:
+        return high
     if not low <= value <= high:
         raise ApiError("InvalidParameterValue",
                        f"Value ({value}) for parameter {name} is invalid. Expecting a value between {low} and {high}.")

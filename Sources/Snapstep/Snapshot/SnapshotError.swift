@@ -21,6 +21,9 @@ public enum SnapshotError: Error, Equatable, Sendable, CustomStringConvertible {
     case timedOut(snapshotID: String, state: SnapshotState?, progress: Int?, timeLimit: Duration)
     /// AWS kept throttling or failing after the retries.
     case unavailable(AWSError, snapshotID: String?)
+    /// CreateSnapshot got no clear answer and no look for its snapshot succeeded: a snapshot may exist, findable by
+    /// the operation id.
+    case outcomeUnknown(volumeID: String, operationID: String, error: AWSError)
     /// The command was interrupted, as by Ctrl-C; nothing was deleted.
     case interrupted(snapshotID: String?, state: SnapshotState?)
     /// A workflow's safety rule refused a step, such as deleting a volume without a verified snapshot.
@@ -37,7 +40,7 @@ public enum SnapshotError: Error, Equatable, Sendable, CustomStringConvertible {
         case .volumeNotFound, .snapshotNotFound: 4
         case .snapshotFailed: 5
         case .timedOut: 6
-        case .unavailable, .concurrentSnapshotLimit: 7
+        case .unavailable, .concurrentSnapshotLimit, .outcomeUnknown: 7
         case .interrupted: 130
         case .internal, .refused: 1
         }
@@ -52,7 +55,7 @@ public enum SnapshotError: Error, Equatable, Sendable, CustomStringConvertible {
         case .snapshotNotFound: "snapshot_not_found"
         case .snapshotFailed: "snapshot_failed"
         case .timedOut: "timed_out"
-        case .unavailable, .concurrentSnapshotLimit: "throttled"
+        case .unavailable, .concurrentSnapshotLimit, .outcomeUnknown: "throttled"
         case .interrupted: "interrupted"
         case .internal: "internal"
         case .refused: "refused"
@@ -65,7 +68,7 @@ public enum SnapshotError: Error, Equatable, Sendable, CustomStringConvertible {
         case .accessDenied(_, let id), .unavailable(_, let id), .interrupted(let id, _), .internal(_, _, let id): id
         case .snapshotFailed(let id, _), .timedOut(let id, _, _, _): id
         case .invalidInput, .credentialsUnavailable, .accountMismatch, .volumeNotFound, .snapshotNotFound,
-            .concurrentSnapshotLimit, .refused:
+            .concurrentSnapshotLimit, .refused, .outcomeUnknown:
             nil
         }
     }
@@ -75,7 +78,7 @@ public enum SnapshotError: Error, Equatable, Sendable, CustomStringConvertible {
         switch self {
         case .accessDenied(let error, _), .unavailable(let error, _): error
         case .volumeNotFound(_, _, _, let error), .internal(_, let error, _): error
-        case .concurrentSnapshotLimit(_, _, let error): error
+        case .concurrentSnapshotLimit(_, _, let error), .outcomeUnknown(_, _, let error): error
         case .credentialsUnavailable(let error): error.underlying.map(AWSError.service)
         default: nil
         }
@@ -111,6 +114,10 @@ public enum SnapshotError: Error, Equatable, Sendable, CustomStringConvertible {
                 + "run snapstep wait \(snapshotID) to wait again."
         case .unavailable(let error, let snapshotID):
             "AWS kept failing after retries: \(error)\(kept(snapshotID)); try again later."
+        case .outcomeUnknown(let volumeID, let operationID, let error):
+            "CreateSnapshot of \(volumeID) got no clear answer and AWS could not be asked whether it made the "
+                + "snapshot (\(error)); run the same command with --operation-id \(operationID) to find it rather "
+                + "than make a second one."
         case .interrupted(let snapshotID, let state):
             snapshotID.map { "Interrupted; snapshot \($0) is \(state?.rawValue ?? "pending") and was not deleted." }
                 ?? "Interrupted before any snapshot was created."

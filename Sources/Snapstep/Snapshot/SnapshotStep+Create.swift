@@ -128,6 +128,7 @@ extension SnapshotStep {
     )
         async throws(SnapshotError) -> Snapshot?
     {
+        var lookupFailure: SnapshotError?
         for pause in Self.lostSnapshotLookupPauses {
             if pause > .zero {
                 do {
@@ -136,13 +137,24 @@ extension SnapshotStep {
                     throw .interrupted(snapshotID: nil, state: nil)
                 }
             }
-            if let found = try await findSnapshot(of: operationID, volumeID: volumeID, connection: connection) {
+            let found: Snapshot?
+            do {
+                found = try await findSnapshot(of: operationID, volumeID: volumeID, connection: connection)
+                lookupFailure = nil
+            } catch .unavailable(let error, _) {
+                // A failed look proves nothing: try again after the next pause.
+                lookupFailure = .outcomeUnknown(volumeID: volumeID, operationID: operationID, error: error)
+                continue
+            }
+            if let found {
                 environment.logger.info(
                     "Adopted the snapshot of a CreateSnapshot whose answer was lost",
                     metadata: ["ebs.snapshot.id": found.snapshotID, "snapstep.operation.id": operationID])
                 return found
             }
         }
+        // The snapshot may exist though no look could see it: sending CreateSnapshot again could make a second.
+        if let lookupFailure { throw lookupFailure }
         return nil
     }
 

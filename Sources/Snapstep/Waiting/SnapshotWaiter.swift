@@ -55,7 +55,10 @@ public struct SnapshotWaiter: Sendable {
             polls += 1
             let snapshot: Snapshot?
             do {
-                snapshot = try await source.describeSnapshots(ids: [snapshotID]).first { $0.snapshotID == snapshotID }
+                let left = max(deadline - elapsed(), .milliseconds(100))
+                snapshot = try await source.describeSnapshots(ids: [snapshotID], timeLimit: left).first {
+                    $0.snapshotID == snapshotID
+                }
                 failures = 0
             } catch .cancelled {
                 throw .interrupted(snapshotID: snapshotID, lastSeen: lastSeen)

@@ -48,10 +48,14 @@ public struct QueryClient: Sendable {
     ///   - parameters: The call's parameters, `Action` and `Version` included.
     ///   - mode: Which failures may be retried.
     ///   - signed: Whether to sign the call; only calls such as AssumeRoleWithWebIdentity go unsigned.
+    ///   - timeLimit: When set, the call makes one attempt and waits at most this long for it (and at most the
+    ///     environment's per-call time-out), for callers such as a waiter that must stop at a deadline and retry on
+    ///     their own schedule.
     /// - Returns: The root element of the answer.
     /// - Throws: ``AWSError`` with the last failure when no attempt succeeded.
     public func call(
-        _ parameters: QueryParameters, retrying mode: RetryMode = .standard, signed: Bool = true
+        _ parameters: QueryParameters, retrying mode: RetryMode = .standard, signed: Bool = true,
+        timeLimit: Duration? = nil
     ) async throws(AWSError) -> XMLNode {
         let action = parameters.action
         var attempt = 0
@@ -63,7 +67,8 @@ public struct QueryClient: Sendable {
             environment.statistics.recordAttempt(action: action, isRetry: attempt > 1)
             let failure: AWSError
             do {
-                let root = try await attemptOnce(parameters, attempt: attempt, signed: signed)
+                let timeout = min(environment.callTimeout, timeLimit ?? environment.callTimeout)
+                let root = try await attemptOnce(parameters, attempt: attempt, signed: signed, timeout: timeout)
                 if attempt == 1 { environment.retryBudget.deposit(1) }
                 return root
             } catch {
@@ -85,16 +90,15 @@ public struct QueryClient: Sendable {
                 continue
             }
 
+            guard timeLimit == nil else { throw failure }
             try await pauseBeforeRetry(after: failure, attempt: attempt, mode: mode)
         }
     }
 
     /// Sends one signed attempt and interprets the answer.
     private func attemptOnce(
-        _ parameters: QueryParameters, attempt: Int, signed: Bool
-    ) async throws(AWSError)
-        -> XMLNode
-    {
+        _ parameters: QueryParameters, attempt: Int, signed: Bool, timeout: Duration
+    ) async throws(AWSError) -> XMLNode {
         let action = parameters.action
         if let limiter = environment.rateLimiter {
             do {
@@ -108,7 +112,7 @@ public struct QueryClient: Sendable {
 
         let response: HTTPResponse
         do {
-            response = try await environment.transport.send(request, timeout: environment.callTimeout)
+            response = try await environment.transport.send(request, timeout: timeout)
         } catch .cancelled {
             throw .cancelled(action: action)
         } catch {
@@ -167,7 +171,12 @@ public struct QueryClient: Sendable {
 
     /// Builds and signs the HTTP request for one attempt.
     private func signedRequest(for parameters: QueryParameters, signed: Bool) async throws(AWSError) -> HTTPRequest {
-        let unsigned = Self.unsignedRequest(for: parameters, endpoint: endpoint)
+        var unsigned = Self.unsignedRequest(for: parameters, endpoint: endpoint)
+        if !Self.isRead(parameters.action) {
+            // A call that changes something never goes out on a reused connection (see URLSessionTransport); the
+            // transport sends it on a fresh one. Connection is never signed.
+            unsigned.headers.append(HTTPHeader(name: "Connection", value: "close"))
+        }
         environment.logger.trace(
             "Sending AWS call",
             metadata: [
@@ -188,6 +197,11 @@ public struct QueryClient: Sendable {
         let signer = SigV4Signer(credentials: keys, region: endpoint.region, service: endpoint.signingName)
         let request = signer.sign(unsigned, at: environment.signingClock.date)
         return HTTPRequest(method: request.method, url: endpoint.url, headers: request.headers, body: request.body)
+    }
+
+    /// Whether an action only reads, so that repeating it is harmless.
+    static func isRead(_ action: String) -> Bool {
+        action.hasPrefix("Describe") || action.hasPrefix("Get") || action.hasPrefix("List")
     }
 
     /// The request for one Query API call before signing: `POST` to the endpoint's path with the `Host` and

@@ -6,10 +6,20 @@ import Foundation
 
 /// Sends requests with Foundation's URLSession, with no cache, no cookies and no credential storage.
 public final class URLSessionTransport: HTTPTransport {
+    // Two sessions: reads reuse connections; calls that change something go through a session whose requests all
+    // carry `Connection: close`, so they never ride a pooled connection. When a reused connection closes without an
+    // answer, libcurl sends the request again on a new one (without its body, then hangs until the time-out), and a
+    // lost answer could then apply a call twice.
     private let session: URLSession
+    private let freshConnectionSession: URLSession
 
-    /// Creates a transport with its own ephemeral session.
+    /// Creates a transport with its own ephemeral sessions.
     public init() {
+        session = Self.makeSession()
+        freshConnectionSession = Self.makeSession()
+    }
+
+    private static func makeSession() -> URLSession {
         let configuration = URLSessionConfiguration.ephemeral
         configuration.urlCache = nil
         configuration.httpCookieStorage = nil
@@ -18,11 +28,12 @@ public final class URLSessionTransport: HTTPTransport {
         configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
         // Redirects are never followed: Foundation would send the signed request, its session token, or a container
         // credentials token to whatever host a 3xx names.
-        session = URLSession(configuration: configuration, delegate: RedirectRefuser(), delegateQueue: nil)
+        return URLSession(configuration: configuration, delegate: RedirectRefuser(), delegateQueue: nil)
     }
 
     deinit {
         session.finishTasksAndInvalidate()
+        freshConnectionSession.finishTasksAndInvalidate()
     }
 
     /// Sends one request and returns the response, whatever its status code.
@@ -41,7 +52,8 @@ public final class URLSessionTransport: HTTPTransport {
         let data: Data
         let response: URLResponse
         do {
-            (data, response) = try await session.data(for: urlRequest)
+            let closes = request.header("Connection")?.lowercased() == "close"
+            (data, response) = try await (closes ? freshConnectionSession : session).data(for: urlRequest)
         } catch let error as URLError {
             throw Self.classify(error)
         } catch is CancellationError {

@@ -129,7 +129,15 @@ struct EC2Observer: Sendable {
         try await run(["create-user-keys"], roleARN: nil)
     }
 
-    private func run<Output: Decodable>(_ arguments: [String], roleARN: String?) async throws -> Output {
+    /// Runs one `ec2ctl.py` subcommand and decodes the JSON it prints.
+    ///
+    /// - Parameters:
+    ///   - arguments: The subcommand and its options.
+    ///   - roleARN: A role to assume first.
+    /// - Returns: The decoded output.
+    /// - Throws: ``HarnessError/observerFailed(arguments:exitCode:stderr:)`` when boto3 reports an error, and
+    ///   ``HarnessError/unexpectedOutput(expected:output:)`` when the output is not the expected JSON.
+    func run<Output: Decodable>(_ arguments: [String], roleARN: String?) async throws -> Output {
         let layout = RepositoryLayout.current
         let python = try layout.virtualEnvironmentProgram(named: "python")
         var arguments = arguments

@@ -22,10 +22,16 @@ extension WorkflowEngine {
 
             for target in targets {
                 var targetReport = WorkflowReport.TargetReport(volumeID: target.volumeID, steps: [])
-                defer { report.targets.append(targetReport) }
-                let stop = try await run(
-                    target, into: &targetReport, runID: runID, definition: definition, base: base,
-                    connection: connection, executor: executor, dryRun: dryRun)
+                let stop: WorkflowReport.Status?
+                do {
+                    stop = try await run(
+                        target, into: &targetReport, runID: runID, definition: definition, base: base,
+                        connection: connection, executor: executor, dryRun: dryRun)
+                } catch {
+                    report.targets.append(targetReport)
+                    throw error
+                }
+                report.targets.append(targetReport)
                 if let stop {
                     report.status = stop
                     if stop == .waitingApproval { try setStatus(.waitingApproval, runID) }
