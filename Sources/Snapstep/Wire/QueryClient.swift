@@ -171,12 +171,7 @@ public struct QueryClient: Sendable {
 
     /// Builds and signs the HTTP request for one attempt.
     private func signedRequest(for parameters: QueryParameters, signed: Bool) async throws(AWSError) -> HTTPRequest {
-        var unsigned = Self.unsignedRequest(for: parameters, endpoint: endpoint)
-        if !Self.isRead(parameters.action) {
-            // A call that changes something never goes out on a reused connection (see URLSessionTransport); the
-            // transport sends it on a fresh one. Connection is never signed.
-            unsigned.headers.append(HTTPHeader(name: "Connection", value: "close"))
-        }
+        let unsigned = Self.unsignedRequest(for: parameters, endpoint: endpoint)
         environment.logger.trace(
             "Sending AWS call",
             metadata: [
@@ -197,11 +192,6 @@ public struct QueryClient: Sendable {
         let signer = SigV4Signer(credentials: keys, region: endpoint.region, service: endpoint.signingName)
         let request = signer.sign(unsigned, at: environment.signingClock.date)
         return HTTPRequest(method: request.method, url: endpoint.url, headers: request.headers, body: request.body)
-    }
-
-    /// Whether an action only reads, so that repeating it is harmless.
-    static func isRead(_ action: String) -> Bool {
-        action.hasPrefix("Describe") || action.hasPrefix("Get") || action.hasPrefix("List")
     }
 
     /// The request for one Query API call before signing: `POST` to the endpoint's path with the `Host` and

@@ -6,17 +6,11 @@ import Foundation
 
 /// Sends requests with Foundation's URLSession, with no cache, no cookies and no credential storage.
 public final class URLSessionTransport: HTTPTransport {
-    // Two sessions: reads reuse connections; calls that change something go through a session whose requests all
-    // carry `Connection: close`, so they never ride a pooled connection. When a reused connection closes without an
-    // answer, libcurl sends the request again on a new one (without its body, then hangs until the time-out), and a
-    // lost answer could then apply a call twice.
     private let session: URLSession
-    private let freshConnectionSession: URLSession
 
-    /// Creates a transport with its own ephemeral sessions.
+    /// Creates a transport with its own ephemeral session.
     public init() {
         session = Self.makeSession()
-        freshConnectionSession = Self.makeSession()
     }
 
     private static func makeSession() -> URLSession {
@@ -33,7 +27,6 @@ public final class URLSessionTransport: HTTPTransport {
 
     deinit {
         session.finishTasksAndInvalidate()
-        freshConnectionSession.finishTasksAndInvalidate()
     }
 
     /// Sends one request and returns the response, whatever its status code.
@@ -48,12 +41,15 @@ public final class URLSessionTransport: HTTPTransport {
         for header in request.headers where header.name.lowercased() != "host" {
             urlRequest.setValue(header.value, forHTTPHeaderField: header.name)
         }
+        // Every call goes out on a fresh connection. When a reused connection closes without an answer, libcurl
+        // sends the request again on a new one without its body and hangs until the time-out; for a call that
+        // changes something, a lost answer could even apply it twice. A new connection costs little next to that.
+        urlRequest.setValue("close", forHTTPHeaderField: "Connection")
 
         let data: Data
         let response: URLResponse
         do {
-            let closes = request.header("Connection")?.lowercased() == "close"
-            (data, response) = try await (closes ? freshConnectionSession : session).data(for: urlRequest)
+            (data, response) = try await session.data(for: urlRequest)
         } catch let error as URLError {
             throw Self.classify(error)
         } catch is CancellationError {
