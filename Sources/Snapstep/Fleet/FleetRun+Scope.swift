@@ -2,7 +2,6 @@
 extension FleetRun {
     private enum Event: Sendable {
         case created(volumeID: String, operationID: String, Result<SnapshotStep.Creation, SnapshotError>)
-        case waited(volumeID: String, operationID: String, sentAt: Duration, Result<Snapshot, WaitError>)
         case waiterFinished
     }
 
@@ -61,18 +60,18 @@ extension FleetRun {
                         break
                     }
                     tally.created()
-                    group.addTask {
-                        let result = await waiter.waitUntilCompleted(creation.snapshot, createdAt: creation.sentAt)
-                        return .waited(
-                            volumeID: volumeID, operationID: operationID, sentAt: creation.sentAt, result)
+                    // Enrolled here, before the waiter can be closed, and answered by a callback rather than a task
+                    // per snapshot, so that tens of thousands of waits cost a small entry each.
+                    await waiter.enroll(creation.snapshot, createdAt: creation.sentAt) { result in
+                        let outcome = result.mapError { Self.snapshotError(for: $0, timeLimit: request.timeLimit) }
+                        finish(
+                            volumeID, operationID, outcome, elapsed() - creation.sentAt, region, account, tally,
+                            wasPending: true)
                     }
                 case .created(let volumeID, _, .failure(let error)):
                     creating -= 1
                     tally.finish(
                         FleetResult(volumeID: volumeID, region: region, account: account, outcome: .failure(error)))
-                case .waited(let volumeID, let operationID, let sentAt, let result):
-                    let outcome = result.mapError { Self.snapshotError(for: $0, timeLimit: request.timeLimit) }
-                    finish(volumeID, operationID, outcome, elapsed() - sentAt, region, account, tally, wasPending: true)
                 case .waiterFinished:
                     break
                 }

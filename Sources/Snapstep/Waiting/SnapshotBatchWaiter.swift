@@ -9,10 +9,14 @@ public actor SnapshotBatchWaiter {
     /// The most snapshot ids one DescribeSnapshots filter takes.
     public static let batchSize = 200
 
+    /// Receives a snapshot's ending, on the waiter's executor.
+    public typealias Completion = @Sendable (Result<Snapshot, WaitError>) -> Void
+
     private struct Entry {
         var createdAt: Duration
-        var continuation: CheckedContinuation<Result<Snapshot, WaitError>, Never>
+        var completion: Completion
         var lastSeen: Snapshot?
+        var hasBeenPolled = false
     }
 
     private let ec2: EC2Client
@@ -22,6 +26,8 @@ public actor SnapshotBatchWaiter {
     private let deadline: Duration
     private var entries: [String: Entry] = [:]
     private var isClosed = false
+    private var isInterrupted = false
+    private var hasFinished = false
     private var idle: CheckedContinuation<Void, Never>?
     private var lastPollAt: Duration?
     private var failures = 0
@@ -56,13 +62,26 @@ public actor SnapshotBatchWaiter {
     ///   - createdAt: The stopwatch reading when its CreateSnapshot was sent.
     /// - Returns: The completed snapshot, or why waiting ended.
     public func waitUntilCompleted(_ snapshot: Snapshot, createdAt: Duration) async -> Result<Snapshot, WaitError> {
-        if snapshot.state == .completed { return .success(snapshot) }
-        if snapshot.state == .error { return .failure(.failed(snapshot)) }
-        if isClosed { return .failure(.interrupted(snapshotID: snapshot.snapshotID, lastSeen: snapshot)) }
-        return await withCheckedContinuation { continuation in
-            entries[snapshot.snapshotID] = Entry(createdAt: createdAt, continuation: continuation, lastSeen: snapshot)
-            wake()
+        await withCheckedContinuation { continuation in
+            enroll(snapshot, createdAt: createdAt) { continuation.resume(returning: $0) }
         }
+    }
+
+    /// Registers a snapshot to wait for; `completion` hears how waiting ended. Nothing per snapshot is kept but a
+    /// small entry, so a run can wait for tens of thousands at once.
+    ///
+    /// - Parameters:
+    ///   - snapshot: The snapshot as created.
+    ///   - createdAt: The stopwatch reading when its CreateSnapshot was sent.
+    ///   - completion: Called once, with the completed snapshot or why waiting ended.
+    public func enroll(_ snapshot: Snapshot, createdAt: Duration, completion: @escaping Completion) {
+        if snapshot.state == .completed { return completion(.success(snapshot)) }
+        if snapshot.state == .error { return completion(.failure(.failed(snapshot))) }
+        if isInterrupted || hasFinished {
+            return completion(.failure(.interrupted(snapshotID: snapshot.snapshotID, lastSeen: snapshot)))
+        }
+        entries[snapshot.snapshotID] = Entry(createdAt: createdAt, completion: completion, lastSeen: snapshot)
+        wake()
     }
 
     /// Says no more snapshots will be registered, so ``run()`` returns once the registered ones are done.
@@ -74,6 +93,7 @@ public actor SnapshotBatchWaiter {
     /// Ends every wait at once with ``WaitError/interrupted(snapshotID:lastSeen:)``, as on Ctrl-C.
     public func interrupt() {
         isClosed = true
+        isInterrupted = true
         finishAll { .interrupted(snapshotID: $0, lastSeen: $1) }
         wake()
     }
@@ -82,7 +102,10 @@ public actor SnapshotBatchWaiter {
     public func run() async {
         while true {
             if entries.isEmpty {
-                if isClosed { return }
+                if isClosed {
+                    hasFinished = true
+                    return
+                }
                 await withCheckedContinuation { idle = $0 }
                 continue
             }
@@ -107,15 +130,19 @@ public actor SnapshotBatchWaiter {
         }
     }
 
-    /// When the next poll is due: half a second after the youngest snapshot was created, then on the schedule of
-    /// the youngest one's age, or later after failed polls.
+    /// When the next poll is due: half a second after the oldest snapshot not yet polled was created, or on the
+    /// schedule of the youngest one's age after the last poll (later after failed polls), never sooner than half
+    /// the minimum delay after the last poll.
     private func nextPollAt() -> Duration {
-        let youngest = entries.values.map(\.createdAt).max() ?? .zero
-        let firstDue = youngest + schedule.initialDelay
-        guard let lastPollAt else { return firstDue }
+        let firstDue = entries.values.filter { !$0.hasBeenPolled }.map(\.createdAt).min().map {
+            $0 + schedule.initialDelay
+        }
+        guard let lastPollAt else { return firstDue ?? .zero }
+        let youngest = entries.values.map(\.createdAt).max() ?? lastPollAt
         let regular = schedule.delay(afterPolls: 1, elapsed: lastPollAt - youngest, random: environment.random)
         let delay = failures == 0 ? regular : schedule.delay(afterFailures: failures, regular: regular)
-        return max(min(firstDue, lastPollAt + delay), lastPollAt + schedule.minimumDelay / 2)
+        let due = min(firstDue ?? lastPollAt + delay, lastPollAt + delay)
+        return max(due, lastPollAt + schedule.minimumDelay / 2)
     }
 
     private func poll() async {
@@ -148,6 +175,8 @@ public actor SnapshotBatchWaiter {
         let byID = Dictionary(found.map { ($0.snapshotID, $0) }, uniquingKeysWith: { first, _ in first })
         for id in batch {
             guard var entry = entries[id] else { continue }
+            entry.hasBeenPolled = true
+            entries[id] = entry
             guard let snapshot = byID[id] else {
                 // Not listed: not visible yet just after creation, else gone.
                 if elapsed() - entry.createdAt > schedule.notFoundGracePeriod {
@@ -156,6 +185,7 @@ public actor SnapshotBatchWaiter {
                 continue
             }
             entry.lastSeen = snapshot
+            entry.hasBeenPolled = true
             entries[id] = entry
             switch snapshot.state {
             case .completed: finish(id, with: .success(snapshot))
@@ -166,13 +196,13 @@ public actor SnapshotBatchWaiter {
     }
 
     private func finish(_ id: String, with result: Result<Snapshot, WaitError>) {
-        entries.removeValue(forKey: id)?.continuation.resume(returning: result)
+        entries.removeValue(forKey: id)?.completion(result)
     }
 
     private func finishAll(_ error: (String, Snapshot?) -> WaitError) {
         let ended = entries
         entries = [:]
-        for (id, entry) in ended { entry.continuation.resume(returning: .failure(error(id, entry.lastSeen))) }
+        for (id, entry) in ended { entry.completion(.failure(error(id, entry.lastSeen))) }
     }
 
     private func wake() {

@@ -20,6 +20,8 @@ public final class URLSessionTransport: HTTPTransport {
         configuration.httpShouldSetCookies = false
         configuration.urlCredentialStorage = nil
         configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
+        // Fleet runs keep dozens of calls in flight; the default of six connections per host would queue them.
+        configuration.httpMaximumConnectionsPerHost = 64
         // Redirects are never followed: Foundation would send the signed request, its session token, or a container
         // credentials token to whatever host a 3xx names.
         return URLSession(configuration: configuration, delegate: RedirectRefuser(), delegateQueue: nil)
