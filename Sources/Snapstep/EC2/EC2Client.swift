@@ -33,13 +33,12 @@ public struct EC2Client: Sendable {
     ///   - description: The snapshot's description.
     ///   - tags: Tags for the snapshot, sent as a `snapshot` TagSpecification.
     ///   - dryRun: Whether to only check permissions; EC2 then answers `DryRunOperation`.
+    ///   - hasToken: Whether the caller already took the call's token from the rate limiter.
     /// - Returns: The new snapshot, usually `pending`.
     /// - Throws: ``AWSError``.
     public func createSnapshot(
-        volumeID: String, description: String?, tags: [ResourceTag], dryRun: Bool = false
-    )
-        async throws(AWSError) -> Snapshot
-    {
+        volumeID: String, description: String?, tags: [ResourceTag], dryRun: Bool = false, hasToken: Bool = false
+    ) async throws(AWSError) -> Snapshot {
         var parameters = query.parameters(for: "CreateSnapshot")
         if dryRun { parameters.append("DryRun", "true") }
         parameters.append("VolumeId", volumeID)
@@ -49,7 +48,7 @@ public struct EC2Client: Sendable {
             parameters.append(tags: tags, prefix: "TagSpecification.1.Tag")
         }
 
-        let root = try await query.call(parameters, retrying: .whenNotApplied)
+        let root = try await query.call(parameters, retrying: .whenNotApplied, hasToken: hasToken)
         guard let snapshot = EC2Response.snapshot(from: root) else {
             throw .invalidResponse(
                 action: "CreateSnapshot", reason: "the answer has no snapshotId", requestID: root.text(of: "requestId"))

@@ -25,11 +25,20 @@ extension SnapshotStep {
         var unknownOutcomes = 0
 
         while true {
+            // The wait time counts from sending, not from queueing for the client-side rate limit.
+            let limiter = connection.ec2.query.environment.rateLimiter
+            if let limiter {
+                do {
+                    try await limiter.acquire(for: "CreateSnapshot")
+                } catch {
+                    throw .interrupted(snapshotID: nil, state: nil)
+                }
+            }
             let sentAt = elapsed()
             firstSentAt = firstSentAt ?? sentAt
             do {
                 let snapshot = try await connection.ec2.createSnapshot(
-                    volumeID: request.volumeID, description: description, tags: tags)
+                    volumeID: request.volumeID, description: description, tags: tags, hasToken: limiter != nil)
                 return Creation(snapshot: snapshot, sentAt: sentAt)
             } catch let error where error.outcomeIsUnknown {
                 // The snapshot may exist although no answer said so: adopt it rather than make a second one. It

@@ -51,11 +51,13 @@ public struct QueryClient: Sendable {
     ///   - timeLimit: When set, the call makes one attempt and waits at most this long for it (and at most the
     ///     environment's per-call time-out), for callers such as a waiter that must stop at a deadline and retry on
     ///     their own schedule.
+    ///   - hasToken: Whether the caller already took the first attempt's token from the rate limiter, to time the
+    ///     call from when it is really sent.
     /// - Returns: The root element of the answer.
     /// - Throws: ``AWSError`` with the last failure when no attempt succeeded.
     public func call(
         _ parameters: QueryParameters, retrying mode: RetryMode = .standard, signed: Bool = true,
-        timeLimit: Duration? = nil
+        timeLimit: Duration? = nil, hasToken: Bool = false
     ) async throws(AWSError) -> XMLNode {
         let action = parameters.action
         var attempt = 0
@@ -68,7 +70,8 @@ public struct QueryClient: Sendable {
             let failure: AWSError
             do {
                 let timeout = min(environment.callTimeout, timeLimit ?? environment.callTimeout)
-                let root = try await attemptOnce(parameters, attempt: attempt, signed: signed, timeout: timeout)
+                let root = try await attemptOnce(
+                    parameters, attempt: attempt, signed: signed, timeout: timeout, hasToken: hasToken && attempt == 1)
                 if attempt == 1 { environment.retryBudget.deposit(1) }
                 return root
             } catch {
@@ -97,10 +100,10 @@ public struct QueryClient: Sendable {
 
     /// Sends one signed attempt and interprets the answer.
     private func attemptOnce(
-        _ parameters: QueryParameters, attempt: Int, signed: Bool, timeout: Duration
+        _ parameters: QueryParameters, attempt: Int, signed: Bool, timeout: Duration, hasToken: Bool
     ) async throws(AWSError) -> XMLNode {
         let action = parameters.action
-        if let limiter = environment.rateLimiter {
+        if let limiter = environment.rateLimiter, !hasToken {
             do {
                 try await limiter.acquire(for: action)
             } catch {
