@@ -30,16 +30,19 @@ struct FleetRunner {
         let bar = ProgressBar(isEnabled: Terminal.stderrIsTerminal && logLevel == nil)
         let started = ContinuousClock.now
 
-        signal(SIGINT, SIG_IGN)
         let interrupts = Atomic<Int>(0)
-        let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
-        source.setEventHandler {
-            // The first Ctrl-C stops new snapshots and ends the waits with every id printed; a second one exits.
-            if interrupts.add(1, ordering: .relaxed).newValue > 1 { exit(130) }
-            interruption.request()
+        let sources = [SIGINT, SIGTERM].map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler {
+                // The first signal stops new snapshots and ends the waits with every id printed; a second exits.
+                if interrupts.add(1, ordering: .relaxed).newValue > 1 { exit(130) }
+                interruption.request()
+            }
+            source.resume()
+            return source
         }
-        source.resume()
-        defer { source.cancel() }
+        defer { sources.forEach { $0.cancel() } }
 
         let progress: FleetProgress
         do {

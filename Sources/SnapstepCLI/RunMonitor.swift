@@ -38,15 +38,17 @@ final class RunMonitor: Sendable {
         self.drawsProgress = drawsProgress
     }
 
-    /// Starts turning SIGINT into an orderly exit.
+    /// Starts turning SIGINT (Ctrl-C) and SIGTERM (what CI, systemd and Kubernetes send) into an orderly exit.
     ///
-    /// - Returns: The signal source, which the caller keeps alive while the step runs.
-    func installInterruptHandler() -> any DispatchSourceSignal {
-        signal(SIGINT, SIG_IGN)
-        let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
-        source.setEventHandler { [weak self] in self?.interrupted() }
-        source.resume()
-        return source
+    /// - Returns: The signal sources, which the caller keeps alive while the step runs.
+    func installInterruptHandler() -> [any DispatchSourceSignal] {
+        [SIGINT, SIGTERM].map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { [weak self] in self?.interrupted() }
+            source.resume()
+            return source
+        }
     }
 
     /// Receives the step's events.

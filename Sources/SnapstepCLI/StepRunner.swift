@@ -21,8 +21,8 @@ struct StepRunner {
             environment: environment, configPath: configPath, clientEnvironment: clientEnvironment)
         let step = SnapshotStep(resolver: resolver, environment: clientEnvironment)
         let monitor = RunMonitor(drawsProgress: Terminal.stderrIsTerminal && logLevel == nil)
-        let interruptSource = monitor.installInterruptHandler()
-        defer { interruptSource.cancel() }
+        let interruptSources = monitor.installInterruptHandler()
+        defer { interruptSources.forEach { $0.cancel() } }
 
         let result: Result<SnapshotOutcome, SnapshotError> = await withTaskGroup { group in
             group.addTask { await monitor.tick() }

@@ -47,8 +47,10 @@ public struct EnvironmentCredentialsProvider: CredentialsProvider {
                         accessKeyID: accessKeyID, secretAccessKey: secret,
                         sessionToken: names.sessionToken.flatMap(value)))
             } else {
+                // The variable's name is not echoed for a custom source: a secret pasted there by mistake stays secret.
+                let secretName = names == .standard ? names.secretAccessKey : "the variable named by secret_access_key"
                 keys = .failure(
-                    .invalid(source: source, reason: "\(names.accessKeyID) is set but \(names.secretAccessKey) is not"))
+                    .invalid(source: source, reason: "\(names.accessKeyID) is set but \(secretName) is not"))
             }
         } else {
             keys = .failure(.invalid(source: source, reason: "\(names.accessKeyID) is not set"))

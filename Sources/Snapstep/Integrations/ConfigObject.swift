@@ -68,9 +68,12 @@ struct ConfigObject {
     func optionalURL(_ key: String) throws(Problem) -> URL? {
         guard let text = try optionalString(key) else { return nil }
         guard let url = URL(string: text), let scheme = url.scheme, ["http", "https"].contains(scheme),
-            url.host != nil
+            url.host != nil, url.user == nil, url.password == nil
         else {
-            throw Problem(reason: "\(name(of: key)) must be an http or https URL, such as https://ec2.example.com")
+            throw Problem(
+                reason:
+                    "\(name(of: key)) must be an http or https URL with no user or password in it, such as https://ec2.example.com"
+            )
         }
         return url
     }

@@ -15,6 +15,8 @@ public enum IntegrationError: Error, Equatable, Sendable, CustomStringConvertibl
     case accountRequired(integration: String, configured: [String])
     /// No region was given and none is configured.
     case noRegion
+    /// The region from the environment or the profile is not a region name.
+    case invalidRegion(String)
     /// An endpoint override is not a usable URL.
     case invalidEndpoint(setting: String, value: String)
 
@@ -38,8 +40,11 @@ public enum IntegrationError: Error, Equatable, Sendable, CustomStringConvertibl
                 + "choose one with --account"
         case .noRegion:
             "no region given; pass --region, set AWS_REGION, or set default_region in the integration"
-        case .invalidEndpoint(let setting, let value):
-            "\(setting) is \"\(value)\", which is not an http or https URL"
+        case .invalidRegion(let region):
+            "the region \"\(region)\" (from AWS_REGION, AWS_DEFAULT_REGION or the profile) is not a region name; "
+                + "use one such as us-east-1"
+        case .invalidEndpoint(let setting, _):
+            "\(setting) is not an http or https URL with a host and no user or password in it"
         }
     }
 }

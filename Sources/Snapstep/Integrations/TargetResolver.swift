@@ -61,10 +61,7 @@ public struct TargetResolver: Sendable {
         let profile = files.profiles[profileName] ?? [:]
         guard let region = region ?? nonEmpty("AWS_REGION") ?? nonEmpty("AWS_DEFAULT_REGION") ?? profile["region"]
         else { throw IntegrationError.noRegion }
-        guard InputValidation.isRegion(region) else {
-            throw IntegrationError.invalidConfig(
-                path: "the environment", reason: "the region \"\(region)\" is not a region name")
-        }
+        guard InputValidation.isRegion(region) else { throw IntegrationError.invalidRegion(region) }
 
         let ec2URL = try endpointOverride("AWS_ENDPOINT_URL_EC2") ?? endpointOverride("AWS_ENDPOINT_URL")
         let stsURL = try endpointOverride("AWS_ENDPOINT_URL_STS") ?? endpointOverride("AWS_ENDPOINT_URL")
@@ -88,8 +85,7 @@ public struct TargetResolver: Sendable {
                 ?? nonEmpty("AWS_DEFAULT_REGION")
         else { throw IntegrationError.noRegion }
         guard InputValidation.isRegion(region) else {
-            throw IntegrationError.invalidConfig(
-                path: "the environment", reason: "the region \"\(region)\" is not a region name")
+            throw IntegrationError.invalidRegion(region)
         }
         if !integration.regions.isEmpty, !integration.regions.contains(region) {
             throw IntegrationError.regionNotAllowed(
@@ -161,8 +157,8 @@ public struct TargetResolver: Sendable {
     private func endpointOverride(_ variable: String) throws -> URL? {
         guard let value = nonEmpty(variable) else { return nil }
         guard let url = URL(string: value), let scheme = url.scheme, ["http", "https"].contains(scheme),
-            url.host != nil
-        else { throw IntegrationError.invalidEndpoint(setting: variable, value: value) }
+            url.host != nil, url.user == nil, url.password == nil
+        else { throw IntegrationError.invalidEndpoint(setting: variable, value: "(not shown)") }
         return url
     }
 

@@ -8,7 +8,9 @@ public enum DurationFormat {
     /// - Returns: The duration, or `nil` when the text is not one.
     public static func parse(_ text: String) -> Duration? {
         let trimmed = text.trimmingCharacters(in: .whitespaces).lowercased()
-        if let seconds = Double(trimmed), seconds.isFinite { return seconds >= 0 ? .seconds(seconds) : nil }
+        if let seconds = Double(trimmed), seconds.isFinite {
+            return seconds >= 0 && seconds <= longestSeconds ? .seconds(seconds) : nil
+        }
 
         var total = Duration.zero
         var number = ""
@@ -22,12 +24,17 @@ public enum DurationFormat {
             }
             let unitText = String(rest.prefix { $0.isLetter })
             rest = rest.dropFirst(unitText.count)
-            guard let value = Double(number), value.isFinite, let unit = unitSeconds[unitText] else { return nil }
+            guard let value = Double(number), value.isFinite, let unit = unitSeconds[unitText],
+                total.seconds + value * unit <= longestSeconds
+            else { return nil }
             total += .seconds(value * unit)
             number = ""
         }
         return number.isEmpty ? total : nil
     }
+
+    /// The longest duration accepted: a hundred years, far past any time limit, and far from `Duration`'s overflow.
+    public static let longestSeconds: Double = 100 * 365 * 86_400
 
     /// Writes a duration for people: `90s` as `1m30s`, `21600s` as `6h`.
     public static func describe(_ duration: Duration) -> String {

@@ -112,6 +112,9 @@ public enum SnapshotError: Error, Equatable, Sendable, CustomStringConvertible {
                 + (progress.map { " at \($0)%" } ?? "")
                 + " after the time limit of \(DurationFormat.describe(timeLimit)); it keeps going in AWS: "
                 + "run snapstep wait \(snapshotID) to wait again."
+        case .unavailable(.transport(let action, .notSent(let reason)), let snapshotID):
+            "Could not reach the endpoint for \(action) (\(reason))\(kept(snapshotID)); check the endpoint "
+                + "(AWS_ENDPOINT_URL, the integration's endpoint) and the network."
         case .unavailable(let error, let snapshotID):
             "AWS kept failing after retries: \(error)\(kept(snapshotID)); try again later."
         case .outcomeUnknown(let volumeID, let operationID, let error):

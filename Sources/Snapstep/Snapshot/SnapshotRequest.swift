@@ -61,6 +61,9 @@ public struct SnapshotRequest: Sendable, Equatable {
             throw .invalidInput(reason: "the integration name is empty")
         }
         try validateTags()
+        if let description, Self.hasControlCharacter(description) {
+            throw .invalidInput(reason: "the description contains a control character; remove it")
+        }
         if let description, description.count > 255 {
             throw .invalidInput(reason: "the description has \(description.count) characters; EC2 allows 255")
         }
@@ -93,9 +96,19 @@ public struct SnapshotRequest: Sendable, Equatable {
                 throw .invalidInput(
                     reason: "the tag key \(tag.key) uses the prefix snapstep:, which snapstep keeps for its own tags")
             }
+            guard !Self.hasControlCharacter(tag.key), !Self.hasControlCharacter(tag.value) else {
+                throw .invalidInput(
+                    reason: "the tag \(tag.key.debugDescription) contains a control character, which EC2's XML cannot "
+                        + "carry; remove it")
+            }
             guard seen.insert(tag.key).inserted else {
                 throw .invalidInput(reason: "the tag key \(tag.key) is given twice")
             }
         }
+    }
+
+    /// Whether text holds a control character (other than tab), which XML 1.0 answers cannot carry back.
+    static func hasControlCharacter(_ text: String) -> Bool {
+        text.unicodeScalars.contains { ($0.value < 0x20 && $0 != "\t") || $0.value == 0x7F }
     }
 }

@@ -102,7 +102,8 @@ extension StepType {
             public static func duration(of value: Value) -> Duration? {
                 let duration: Duration? =
                     switch value {
-                    case .number(let seconds) where seconds.isFinite: .seconds(seconds)
+                    case .number(let seconds) where seconds.isFinite && abs(seconds) <= DurationFormat.longestSeconds:
+                        .seconds(seconds)
                     case .string(let text): DurationFormat.parse(text)
                     default: nil
                     }

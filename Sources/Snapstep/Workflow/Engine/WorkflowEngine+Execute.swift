@@ -115,11 +115,18 @@ extension WorkflowEngine {
             }
             var parameters: [String: Value] = [:]
             for (name, template) in step.with {
+                let value: Value
                 do {
-                    parameters[name] = try template.resolve(in: context)
+                    value = try template.resolve(in: context)
                 } catch {
                     throw .invalidInput(reason: "step \(step.id), \(name): \(error)")
                 }
+                // A value that came through an expression gets the same check as one written in the file, so that
+                // `keep_newest: ${{ inputs.keep }}` with a bad input cannot delete every snapshot.
+                if let problem = step.type.parameter(named: name)?.kind.problem(with: value) {
+                    throw .invalidInput(reason: "step \(step.id), \(name) \(problem)")
+                }
+                parameters[name] = value
             }
 
             if step.type == .approval {

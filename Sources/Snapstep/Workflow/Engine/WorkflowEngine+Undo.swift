@@ -97,6 +97,10 @@ extension WorkflowEngine {
             deletedVolumeID: deletedVolumeID, snapshotID: snapshotID, volumeID: volume.volumeID, reattachedTo: nil,
             warning: nil)
         if let instanceID = data.instanceID, let device = data.device {
+            if volume.attachments.contains(where: { $0.instanceID == instanceID }) {
+                result.reattachedTo = instanceID
+                return result
+            }
             do {
                 try await ec2.attachVolume(volume.volumeID, to: instanceID, device: device)
                 result.reattachedTo = instanceID
@@ -112,7 +116,9 @@ extension WorkflowEngine {
         var delay = Duration.milliseconds(250)
         while elapsed() < .seconds(1800) {
             do {
-                if try await ec2.describeVolumes(ids: [volumeID]).first?.state == "available" { return }
+                // In use already means an earlier undo restored and attached it.
+                let state = try await ec2.describeVolumes(ids: [volumeID]).first?.state
+                if state == "available" || state == "in-use" { return }
             } catch let error where error.code == "InvalidVolume.NotFound" {
                 // Not visible yet.
             } catch {

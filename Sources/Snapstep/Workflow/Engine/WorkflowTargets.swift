@@ -55,11 +55,18 @@ enum WorkflowTargets {
                 filters.append(EC2Filter(name: "status", values: [status]))
             }
             if let instance = try selector.attachedTo?.resolve(in: context).stringValue {
+                guard StepType.Parameter.Kind.isInstanceID(instance) else {
+                    throw SnapshotError.invalidInput(
+                        reason:
+                            "attached_to is \"\(instance)\", which is not an instance id such as i-0123456789abcdef0")
+                }
                 filters.append(EC2Filter(name: "attachment.instance-id", values: [instance]))
             }
             for (key, value) in selector.tags {
                 filters.append(EC2Filter(name: "tag:\(key)", values: [try value.resolve(in: context).text]))
             }
+        } catch let error as SnapshotError {
+            throw error
         } catch {
             throw .invalidInput(reason: "the target selector cannot be worked out: \(error)")
         }
@@ -77,6 +84,9 @@ enum WorkflowTargets {
             throw SnapshotStep.classify(error, snapshotID: nil)
         }
         guard let days else { return volumes.sorted { $0.volumeID < $1.volumeID } }
+        guard days >= 0, days <= 36_500 else {
+            throw .invalidInput(reason: "older_than_days is \(days); it must be between 0 and 36500")
+        }
         let cutoff = now.addingTimeInterval(-days * 86_400)
         return volumes.filter { ($0.createTime ?? .distantFuture) <= cutoff }.sorted { $0.volumeID < $1.volumeID }
     }
