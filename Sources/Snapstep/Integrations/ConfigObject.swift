@@ -71,9 +71,8 @@ struct ConfigObject {
             url.host != nil, url.user == nil, url.password == nil
         else {
             throw Problem(
-                reason:
-                    "\(name(of: key)) must be an http or https URL with no user or password in it, such as https://ec2.example.com"
-            )
+                reason: "\(name(of: key)) must be an http or https URL with no user or password in it, such as "
+                    + "https://ec2.example.com")
         }
         return url
     }

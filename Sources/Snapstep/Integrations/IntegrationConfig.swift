@@ -35,7 +35,8 @@ public struct IntegrationConfig: Sendable, Equatable {
     ///
     /// - Parameter path: The file's path.
     /// - Returns: The config.
-    /// - Throws: ``IntegrationError/configUnreadable(path:reason:)`` or ``IntegrationError/invalidConfig(path:reason:)``.
+    /// - Throws: ``IntegrationError/configUnreadable(path:reason:)`` or
+    ///   ``IntegrationError/invalidConfig(path:reason:)``.
     public static func load(path: String) throws(IntegrationError) -> IntegrationConfig {
         let data: Data
         do {

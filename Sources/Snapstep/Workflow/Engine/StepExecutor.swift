@@ -212,10 +212,10 @@ struct StepExecutor: Sendable {
         while true {
             if let volume = try await describeVolume(volumeID, scope), isReady(volume) { return }
             guard elapsed() + delay < timeLimit else {
+                let limit = DurationFormat.describe(timeLimit)
                 throw .internal(
-                    reason:
-                        "volume \(volumeID) did not reach the expected state within \(DurationFormat.describe(timeLimit))",
-                    error: nil, snapshotID: nil)
+                    reason: "volume \(volumeID) did not reach the expected state within \(limit)", error: nil,
+                    snapshotID: nil)
             }
             do {
                 try await environment.sleep(for: delay)
