@@ -43,8 +43,8 @@ public enum IntegrationError: Error, Equatable, Sendable, CustomStringConvertibl
         case .invalidRegion(let region):
             "the region \"\(region)\" (from AWS_REGION, AWS_DEFAULT_REGION or the profile) is not a region name; "
                 + "use one such as us-east-1"
-        case .invalidEndpoint(let setting, _):
-            "\(setting) is not an http or https URL with a host and no user or password in it"
+        case .invalidEndpoint(let setting, let value):
+            "\(setting) is \"\(value)\", which is not an http or https URL with a host and no user or password"
         }
     }
 }

@@ -158,7 +158,11 @@ public struct TargetResolver: Sendable {
         guard let value = nonEmpty(variable) else { return nil }
         guard let url = URL(string: value), let scheme = url.scheme, ["http", "https"].contains(scheme),
             url.host != nil, url.user == nil, url.password == nil
-        else { throw IntegrationError.invalidEndpoint(setting: variable, value: "(not shown)") }
+        else {
+            // A URL carrying a user or password is not repeated back: it may hold a secret.
+            let shown = (URL(string: value)?.user ?? URL(string: value)?.password) == nil ? value : "(not shown)"
+            throw IntegrationError.invalidEndpoint(setting: variable, value: shown)
+        }
         return url
     }
 
