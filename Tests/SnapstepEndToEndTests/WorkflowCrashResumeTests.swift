@@ -1,8 +1,10 @@
 import Foundation
 import Testing
 
-/// `snapstep resume` after the process died at every point of every mutating step of
-/// `examples/decommission-instance.yaml`: the built binary against moto, checked through boto3.
+/// `snapstep resume` after the process died at every point of every mutating step type: create_snapshot,
+/// detach_volume and delete_volume (`examples/decommission-instance.yaml`), delete_snapshot
+/// (`examples/snapshot-retention.yaml`), restore_volume and create_tags: the built binary against moto, checked
+/// through boto3.
 ///
 /// `SNAPSTEP_CRASH_AT=STEP:POINT` makes the process exit 99 just after the step's intent is written (`before`), just
 /// after its mutating call returned (`during`), or just after its completion is written (`after`). Whatever the
@@ -67,6 +69,87 @@ import Testing
                 let reported = report.step("delete", of: volumeID)?.outputs["snapshot_id"]?.stringValue
                 #expect(reported == snapshots[volumeID]?.snapshotID, "deleted against its own snapshot")
             }
+            try await cli.expectSucceededWithIntactTrail(runID)
+        }
+    }
+
+    /// The same for `examples/snapshot-retention.yaml`: a crash around its snapshot or its deletions, then a resume,
+    /// leaves exactly the newest snapshot (this run's) and never a second one of this run.
+    @Test(arguments: ["snap", "retention"], ["before", "during", "after"])
+    func resumingARetentionRunAfterACrashKeepsExactlyTheNewest(step: String, point: String) async throws {
+        let server = try await SharedMotoServer.resetServer()
+        try await TemporaryDirectory.withNew(prefix: "snapstep-e2e-crash") { folder in
+            let observer = EC2Observer(server: server)
+            let cli = WorkflowCLI(server: server, folder: folder)
+            let workflow = WorkflowCLI.Example.snapshotRetention.file
+            let volumeID = try await observer.createVolume(
+                region: DecommissionScene.region, availabilityZone: DecommissionScene.availabilityZone, sizeGiB: 8,
+                type: "gp3", tags: ["Backup": "daily"])
+            for _ in 1...2 {
+                try #require(try await cli.run(workflow, parameters: ["keep": "1"]).exitCode == 0)
+                // moto's start times have whole seconds: a second apart keeps "newest" well defined.
+                try await Task.sleep(for: .milliseconds(1_100))
+            }
+
+            let crashed = try await cli.run(workflow, parameters: ["keep": "1"], crashAt: "\(step):\(point)")
+            #expect(crashed.exitCode == 99 && !crashed.wasSignalled, "\(crashed)")
+            let runID = try #require(crashed.startedRunID, "\(crashed)")
+            let resumed = try await cli.control("resume", runID: runID)
+
+            #expect(resumed.exitCode == 0, "\(resumed)")
+            let report = try resumed.runReport()
+            #expect(report.status == "succeeded", "\(resumed)")
+            let made = try #require(report.step("snap", of: volumeID)?.outputs["snapshot_id"]?.stringValue)
+            let remaining = try await observer.snapshots(region: DecommissionScene.region, volumeID: volumeID)
+            #expect(remaining.map(\.snapshotID) == [made], "exactly this run's snapshot is left: \(remaining)")
+            try await cli.expectSucceededWithIntactTrail(runID)
+        }
+    }
+
+    /// The same for restore_volume and create_tags: a crash around either, then a resume, leaves exactly one restored
+    /// volume, tagged once.
+    @Test(arguments: ["back", "label"], ["before", "during", "after"])
+    func resumingARestoreAfterACrashMakesOneVolume(step: String, point: String) async throws {
+        let server = try await SharedMotoServer.resetServer()
+        try await TemporaryDirectory.withNew(prefix: "snapstep-e2e-crash") { folder in
+            let observer = EC2Observer(server: server)
+            let cli = WorkflowCLI(server: server, folder: folder)
+            let volumeID = try await observer.createVolume(
+                region: DecommissionScene.region, availabilityZone: DecommissionScene.availabilityZone, sizeGiB: 9,
+                type: "gp3", tags: ["Name": "source"])
+            let workflow = folder.appendingPathComponent("restore.yaml")
+            try """
+            name: restore-copy
+            targets:
+              volumes: [\(volumeID)]
+            steps:
+              - id: snap
+                type: create_snapshot
+              - id: back
+                type: restore_volume
+                with:
+                  snapshot: "${{ steps.snap.snapshot_id }}"
+              - id: label
+                type: create_tags
+                with:
+                  resource: "${{ steps.back.volume_id }}"
+                  tags: { Restored: "yes" }
+            """.write(to: workflow, atomically: true, encoding: .utf8)
+
+            let crashed = try await cli.run(workflow, crashAt: "\(step):\(point)")
+            #expect(crashed.exitCode == 99 && !crashed.wasSignalled, "\(crashed)")
+            let runID = try #require(crashed.startedRunID, "\(crashed)")
+            let resumed = try await cli.control("resume", runID: runID)
+
+            #expect(resumed.exitCode == 0, "\(resumed)")
+            let report = try resumed.runReport()
+            let restoredID = try #require(report.step("back", of: volumeID)?.outputs["volume_id"]?.stringValue)
+            let restored = try await observer.volumes(region: DecommissionScene.region).filter {
+                $0.volumeID != volumeID
+            }
+            #expect(restored.map(\.volumeID) == [restoredID], "exactly one restored volume: \(restored)")
+            #expect(restored.first?.tags["Restored"] == "yes")
+            #expect(restored.first?.size == 9, "the snapshot's size")
             try await cli.expectSucceededWithIntactTrail(runID)
         }
     }
