@@ -194,8 +194,12 @@ struct StepExecutor: Sendable {
     // MARK: - Shared
 
     func describeVolume(_ volumeID: String, _ scope: WorkflowScope) async throws(SnapshotError) -> Volume? {
+        try await Self.describeVolume(volumeID, on: scope.connection.ec2)
+    }
+
+    static func describeVolume(_ volumeID: String, on ec2: EC2Client) async throws(SnapshotError) -> Volume? {
         do {
-            return try await scope.connection.ec2.describeVolumes(ids: [volumeID]).first
+            return try await ec2.describeVolumes(ids: [volumeID]).first
         } catch let error where error.code == "InvalidVolume.NotFound" {
             return nil
         } catch {
@@ -207,10 +211,17 @@ struct StepExecutor: Sendable {
     func waitForVolume(
         _ volumeID: String, _ scope: WorkflowScope, timeLimit: Duration, isReady: (Volume) -> Bool
     ) async throws(SnapshotError) {
+        try await waitForVolume(volumeID, on: scope.connection.ec2, timeLimit: timeLimit, isReady: isReady)
+    }
+
+    /// Polls a volume on `ec2` until `isReady`; a volume not visible yet is polled again.
+    func waitForVolume(
+        _ volumeID: String, on ec2: EC2Client, timeLimit: Duration, isReady: (Volume) -> Bool
+    ) async throws(SnapshotError) {
         let elapsed = environment.startStopwatch()
         var delay = Duration.milliseconds(250)
         while true {
-            if let volume = try await describeVolume(volumeID, scope), isReady(volume) { return }
+            if let volume = try await Self.describeVolume(volumeID, on: ec2), isReady(volume) { return }
             guard elapsed() + delay < timeLimit else {
                 let limit = DurationFormat.describe(timeLimit)
                 throw .internal(

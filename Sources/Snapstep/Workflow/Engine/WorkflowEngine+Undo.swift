@@ -86,7 +86,11 @@ extension WorkflowEngine {
         } catch {
             throw SnapshotStep.classify(error, snapshotID: snapshotID)
         }
-        try await waitUntilAvailable(volume.volumeID, ec2: ec2)
+        // In use already means an earlier undo restored and attached it.
+        let executor = StepExecutor(environment: environment, schedule: schedule, resolver: resolver)
+        try await executor.waitForVolume(volume.volumeID, on: ec2, timeLimit: .seconds(1800)) {
+            $0.state == "available" || $0.state == "in-use"
+        }
         _ = try? store.append(
             .resource(
                 kind: .volume, id: volume.volumeID, change: .restored,
@@ -109,28 +113,5 @@ extension WorkflowEngine {
             }
         }
         return result
-    }
-
-    private func waitUntilAvailable(_ volumeID: String, ec2: EC2Client) async throws(SnapshotError) {
-        let elapsed = environment.startStopwatch()
-        var delay = Duration.milliseconds(250)
-        while elapsed() < .seconds(1800) {
-            do {
-                // In use already means an earlier undo restored and attached it.
-                let state = try await ec2.describeVolumes(ids: [volumeID]).first?.state
-                if state == "available" || state == "in-use" { return }
-            } catch let error where error.code == "InvalidVolume.NotFound" {
-                // Not visible yet.
-            } catch {
-                throw SnapshotStep.classify(error, snapshotID: nil)
-            }
-            do {
-                try await environment.sleep(for: delay)
-            } catch {
-                throw .interrupted(snapshotID: nil, state: nil)
-            }
-            delay = min(delay * 2, .seconds(5))
-        }
-        throw .internal(reason: "restored volume \(volumeID) did not become available", error: nil, snapshotID: nil)
     }
 }
