@@ -17,12 +17,15 @@ let package = Package(
         // libyaml, for workflow files.
         .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
 
+        // libcurl, the HTTP client under the wire layer.
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+
         // Signature Version 4: depends on nothing else in the package.
         .target(name: "SnapstepSigning", dependencies: ["CCrypto"]),
 
         // The wire layer, the EC2 and STS clients, credentials, the waiter, the snapshot step, fleets, workflows and
         // the audit trail.
-        .target(name: "Snapstep", dependencies: ["SnapstepSigning", "CSQLite", "CYAML"]),
+        .target(name: "Snapstep", dependencies: ["SnapstepSigning", "CCurl", "CSQLite", "CYAML"]),
 
         // The `snapstep` command: parses arguments, calls the library, maps errors to exit codes.
         .executableTarget(name: "SnapstepCLI", dependencies: ["Snapstep"]),

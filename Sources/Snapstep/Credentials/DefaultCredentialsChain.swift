@@ -24,7 +24,7 @@ public struct DefaultCredentialsChain: Sendable {
     public init(
         environment: [String: String], files: AWSConfigFiles,
         makeSTS: @escaping @Sendable (any CredentialsProvider) -> STSClient,
-        transport: any HTTPTransport = URLSessionTransport()
+        transport: any HTTPTransport = CurlTransport.shared
     ) {
         self.environment = environment
         self.files = files

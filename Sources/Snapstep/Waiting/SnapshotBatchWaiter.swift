@@ -9,6 +9,9 @@ public actor SnapshotBatchWaiter {
     /// The most snapshot ids one DescribeSnapshots filter takes.
     public static let batchSize = 200
 
+    /// How many batch calls one poll makes at once.
+    public static let concurrentBatches = 4
+
     /// Receives a snapshot's ending, on the waiter's executor.
     public typealias Completion = @Sendable (Result<Snapshot, WaitError>) -> Void
 
@@ -29,6 +32,7 @@ public actor SnapshotBatchWaiter {
     private var isInterrupted = false
     private var hasFinished = false
     private var idle: CheckedContinuation<Void, Never>?
+    private var nap: Task<Void, Never>?
     private var lastPollAt: Duration?
     private var failures = 0
 
@@ -87,7 +91,7 @@ public actor SnapshotBatchWaiter {
     /// Says no more snapshots will be registered, so ``run()`` returns once the registered ones are done.
     public func close() {
         isClosed = true
-        wake()
+        wakeFromSleep()
     }
 
     /// Ends every wait at once with ``WaitError/interrupted(snapshotID:lastSeen:)``, as on Ctrl-C.
@@ -95,7 +99,7 @@ public actor SnapshotBatchWaiter {
         isClosed = true
         isInterrupted = true
         finishAll { .interrupted(snapshotID: $0, lastSeen: $1) }
-        wake()
+        wakeFromSleep()
     }
 
     /// Polls until every registered snapshot is done and the waiter is closed.
@@ -118,12 +122,8 @@ public actor SnapshotBatchWaiter {
             let due = nextPollAt()
             if due > now {
                 // Sleep in short slices, so that a snapshot registered meanwhile is polled on its own schedule.
-                let slice = min(due - now, deadline - now, .milliseconds(250))
-                do {
-                    try await environment.sleep(for: slice)
-                } catch {
-                    interrupt()
-                }
+                await sleep(for: min(due - now, deadline - now, .milliseconds(250)))
+                if Task.isCancelled { interrupt() }
                 continue
             }
             await poll()
@@ -133,10 +133,13 @@ public actor SnapshotBatchWaiter {
     /// When the next poll is due: half a second after the oldest snapshot not yet polled was created, or on the
     /// schedule of the youngest one's age after the last poll (later after failed polls), never sooner than half
     /// the minimum delay after the last poll.
+    ///
+    /// Once the waiter is closed, snapshots not yet polled are due at once: the run has nothing left to send, and
+    /// one look costs a single call for up to ``batchSize`` of them.
     private func nextPollAt() -> Duration {
-        let firstDue = entries.values.filter { !$0.hasBeenPolled }.map(\.createdAt).min().map {
-            $0 + schedule.initialDelay
-        }
+        let unpolled = entries.values.filter { !$0.hasBeenPolled }.map(\.createdAt)
+        let firstDue =
+            isClosed ? (unpolled.isEmpty ? nil : Duration.zero) : unpolled.min().map { $0 + schedule.initialDelay }
         guard let lastPollAt else { return firstDue ?? .zero }
         let youngest = entries.values.map(\.createdAt).max() ?? lastPollAt
         let regular = schedule.delay(afterPolls: 1, elapsed: lastPollAt - youngest, random: environment.random)
@@ -145,30 +148,50 @@ public actor SnapshotBatchWaiter {
         return max(due, lastPollAt + schedule.minimumDelay / 2)
     }
 
+    /// Looks at every pending snapshot, in batches of ``batchSize``, up to ``concurrentBatches`` calls at a time.
     private func poll() async {
         lastPollAt = elapsed()
         let ids = entries.keys.sorted()
-        for start in stride(from: 0, to: ids.count, by: Self.batchSize) {
-            let batch = Array(ids[start..<min(start + Self.batchSize, ids.count)])
-            polls += 1
-            let found: [Snapshot]
-            do {
-                found = try await ec2.describeSnapshots(filters: [EC2Filter(name: "snapshot-id", values: batch)])
-                failures = 0
-            } catch .cancelled {
+        let batches = stride(from: 0, to: ids.count, by: Self.batchSize).map {
+            Array(ids[$0..<min($0 + Self.batchSize, ids.count)])
+        }
+        polls += batches.count
+        let ec2 = self.ec2
+        let outcomes = await withTaskGroup(of: (Int, Result<[Snapshot], AWSError>).self) { group in
+            var outcomes: [(Int, Result<[Snapshot], AWSError>)] = []
+            for (index, batch) in batches.enumerated() {
+                if index >= Self.concurrentBatches, let outcome = await group.next() { outcomes.append(outcome) }
+                group.addTask {
+                    do throws(AWSError) {
+                        let filter = EC2Filter(name: "snapshot-id", values: batch)
+                        return (index, .success(try await ec2.describeSnapshots(filters: [filter])))
+                    } catch {
+                        return (index, .failure(error))
+                    }
+                }
+            }
+            for await outcome in group { outcomes.append(outcome) }
+            return outcomes.sorted { $0.0 < $1.0 }
+        }
+
+        var failedThisPoll = false
+        for (index, outcome) in outcomes {
+            let batch = batches[index]
+            switch outcome {
+            case .success(let found):
+                record(found, batch: batch)
+            case .failure(.cancelled):
                 interrupt()
                 return
-            } catch let error where error.isRetryable {
-                failures += 1
+            case .failure(let error) where error.isRetryable:
+                failedThisPoll = true
                 environment.logger.info(
                     "Batch poll failed; trying again later", metadata: ["aws.error.code": error.code ?? "-"])
-                return
-            } catch {
+            case .failure(let error):
                 for id in batch { finish(id, with: .failure(.pollFailed(snapshotID: id, error: error))) }
-                continue
             }
-            record(found, batch: batch)
         }
+        failures = failedThisPoll ? failures + 1 : 0
     }
 
     private func record(_ found: [Snapshot], batch: [String]) {
@@ -205,8 +228,28 @@ public actor SnapshotBatchWaiter {
         for (id, entry) in ended { entry.completion(.failure(error(id, entry.lastSeen))) }
     }
 
+    /// Sleeps on the environment's clock until `duration` has passed, ``close()`` or ``interrupt()`` is called, or
+    /// the task is cancelled.
+    private func sleep(for duration: Duration) async {
+        let environment = self.environment
+        let nap = Task { _ = try? await environment.sleep(for: duration) }
+        self.nap = nap
+        await withTaskCancellationHandler {
+            await nap.value
+        } onCancel: {
+            nap.cancel()
+        }
+        self.nap = nil
+    }
+
     private func wake() {
         idle?.resume()
         idle = nil
+    }
+
+    /// Cuts a sleep short, for a change that may make a poll due at once.
+    private func wakeFromSleep() {
+        nap?.cancel()
+        wake()
     }
 }

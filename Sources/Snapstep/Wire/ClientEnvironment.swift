@@ -41,7 +41,7 @@ public struct ClientEnvironment: Sendable {
 
     /// Creates an environment; the defaults are the real transport, clocks and randomness.
     public init(
-        transport: any HTTPTransport = URLSessionTransport(), signingClock: SigningClock = SigningClock(),
+        transport: any HTTPTransport = CurlTransport.shared, signingClock: SigningClock = SigningClock(),
         clock: any Clock<Duration> = ContinuousClock(), random: any RandomSource = SystemRandomSource(),
         retryPolicy: RetryPolicy = .standard, retryBudget: RetryBudget = RetryBudget(),
         callTimeout: Duration = .seconds(30), logger: Logger = .disabled, statistics: CallStatistics = CallStatistics(),

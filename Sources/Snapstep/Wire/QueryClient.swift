@@ -183,7 +183,8 @@ public struct QueryClient: Sendable {
             ])
         guard signed else {
             return HTTPRequest(
-                method: unsigned.method, url: endpoint.url, headers: unsigned.headers, body: unsigned.body)
+                method: unsigned.method, url: endpoint.url, headers: unsigned.headers, body: unsigned.body,
+                isSafeToResend: parameters.isReadOnly)
         }
 
         let keys: AWSCredentials
@@ -194,7 +195,9 @@ public struct QueryClient: Sendable {
         }
         let signer = SigV4Signer(credentials: keys, region: endpoint.region, service: endpoint.signingName)
         let request = signer.sign(unsigned, at: environment.signingClock.date)
-        return HTTPRequest(method: request.method, url: endpoint.url, headers: request.headers, body: request.body)
+        return HTTPRequest(
+            method: request.method, url: endpoint.url, headers: request.headers, body: request.body,
+            isSafeToResend: parameters.isReadOnly)
     }
 
     /// The request for one Query API call before signing: `POST` to the endpoint's path with the `Host` and
@@ -211,7 +214,7 @@ public struct QueryClient: Sendable {
                 HTTPHeader(name: "Host", value: endpoint.hostHeader),
                 HTTPHeader(name: "Content-Type", value: "application/x-www-form-urlencoded; charset=utf-8"),
             ],
-            body: Array(parameters.formEncoded.utf8))
+            body: parameters.formBody)
     }
 
     /// Corrects the signing clock from the server's `Date` header when `failure` says the signature's time was off.

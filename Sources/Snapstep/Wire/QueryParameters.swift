@@ -21,6 +21,13 @@ public struct QueryParameters: Sendable, Equatable {
     /// The action these parameters call.
     public var action: String { self["Action"] ?? "" }
 
+    /// Whether the call only reads (its action starts with `Describe`, `Get` or `List`), so that sending it twice
+    /// changes nothing.
+    public var isReadOnly: Bool {
+        let action = self.action
+        return action.hasPrefix("Describe") || action.hasPrefix("Get") || action.hasPrefix("List")
+    }
+
     /// Returns the value of the first parameter named `name`.
     public subscript(name: String) -> String? {
         pairs.first { $0.name == name }?.value
@@ -66,12 +73,40 @@ public struct QueryParameters: Sendable, Equatable {
     ///
     /// AWS accepts `%20` as well, but moto re-encodes the body this way before it checks a signature, and being
     /// identical to botocore lets its signer serve as an independent oracle.
-    public var formEncoded: String {
-        pairs.map { Self.formEncode($0.name) + "=" + Self.formEncode($0.value) }.joined(separator: "&")
+    public var formBody: [UInt8] {
+        var body: [UInt8] = []
+        body.reserveCapacity(pairs.reduce(0) { $0 + $1.name.utf8.count + $1.value.utf8.count + 2 } * 3 / 2)
+        for (index, pair) in pairs.enumerated() {
+            if index > 0 { body.append(UInt8(ascii: "&")) }
+            Self.formEncode(pair.name, into: &body)
+            body.append(UInt8(ascii: "="))
+            Self.formEncode(pair.value, into: &body)
+        }
+        return body
     }
 
-    private static func formEncode(_ text: String) -> String {
-        SigV4Encoding.percentEncode(text).replacingOccurrences(of: "%20", with: "+")
+    /// ``formBody`` as text.
+    public var formEncoded: String {
+        String(decoding: formBody, as: UTF8.self)
+    }
+
+    private static let hexDigits = Array("0123456789ABCDEF".utf8)
+
+    private static func formEncode(_ text: String, into body: inout [UInt8]) {
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."),
+                UInt8(ascii: "~"):
+                body.append(byte)
+            case UInt8(ascii: " "):
+                body.append(UInt8(ascii: "+"))
+            default:
+                body.append(UInt8(ascii: "%"))
+                body.append(hexDigits[Int(byte >> 4)])
+                body.append(hexDigits[Int(byte & 0x0F)])
+            }
+        }
     }
 
     /// Compares names and values in order.

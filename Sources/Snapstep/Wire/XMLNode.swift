@@ -100,7 +100,7 @@ private final class TreeBuilder: NSObject, XMLParserDelegate {
         _ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName: String?
     ) {
         guard var (node, text) = stack.popLast() else { return }
-        text = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        text = text.trimmingASCIIWhitespace()
         node.text = text
         if stack.isEmpty {
             root = node

@@ -15,6 +15,14 @@ public struct HTTPRequest: Sendable, Equatable {
     /// The body bytes, exactly as signed.
     public var body: [UInt8]
 
+    /// Whether the transport may send the request again by itself, as HTTP clients do when a kept-alive connection
+    /// turns out closed before any answer came.
+    ///
+    /// The endpoint may have applied the first copy all the same, so only calls that change nothing are safe: reads
+    /// such as `DescribeSnapshots`, and `GET`s. For the others a closed connection ends the call as
+    /// ``TransportError/outcomeUnknown(reason:)``, and the caller finds out whether it was applied.
+    public var isSafeToResend: Bool
+
     /// Creates a request.
     ///
     /// - Parameters:
@@ -22,11 +30,14 @@ public struct HTTPRequest: Sendable, Equatable {
     ///   - url: The absolute URL.
     ///   - headers: The headers in the order they are sent.
     ///   - body: The body bytes.
-    public init(method: String, url: URL, headers: [HTTPHeader], body: [UInt8]) {
+    ///   - isSafeToResend: Whether the request changes nothing, so the transport may send it again; by default only
+    ///     a `GET` does.
+    public init(method: String, url: URL, headers: [HTTPHeader], body: [UInt8], isSafeToResend: Bool? = nil) {
         self.method = method
         self.url = url
         self.headers = headers
         self.body = body
+        self.isSafeToResend = isSafeToResend ?? (method == "GET")
     }
 
     /// Returns the value of the first header named `name`, compared without regard to case.

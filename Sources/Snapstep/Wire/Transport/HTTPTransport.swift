@@ -1,7 +1,7 @@
 import Foundation
 
-/// The seam through which every AWS call goes out: a real implementation over URLSession, and scripted ones in
-/// tests.
+/// The seam through which every AWS call goes out: ``CurlTransport`` for real
+/// calls, and scripted ones in tests.
 public protocol HTTPTransport: Sendable {
     /// Sends one request and returns the response, whatever its status code.
     ///
