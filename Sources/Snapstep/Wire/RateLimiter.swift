@@ -1,9 +1,12 @@
 /// Token buckets that calls draw from before they are sent, one per action class, for one account and region.
 ///
-/// A call that finds its bucket empty waits until a token has come back. Time is injected, so the schedule is
-/// tested without sleeping.
+/// Calls are served in the order they ask. A call that finds the bucket empty takes the next token that will come
+/// back (the bucket's count goes below zero) and sleeps until it arrives, so a thousand waiting calls make a
+/// thousand single sleeps, not a crowd that wakes together to race for each token. A call cancelled while it waits
+/// gives its token back. Time is injected, so the schedule is tested without sleeping.
 public actor RateLimiter {
     private struct State {
+        /// Tokens in the bucket; below zero when calls are waiting for tokens not yet come back.
         var tokens: Double
         var updatedAt: Duration
     }
@@ -34,22 +37,21 @@ public actor RateLimiter {
         guard let actionClass = RateLimits.ActionClass(action: action), let bucket = limits.buckets[actionClass]
         else { return .zero }
 
-        var waited = Duration.zero
-        while true {
-            let current = now()
-            var state = states[actionClass] ?? State(tokens: bucket.burst, updatedAt: current)
-            let refilled = (current - state.updatedAt).seconds * bucket.refillPerSecond
-            state.tokens = min(bucket.burst, state.tokens + refilled)
-            state.updatedAt = current
-            if state.tokens >= 1 {
-                state.tokens -= 1
-                states[actionClass] = state
-                return waited
-            }
-            states[actionClass] = state
-            let wait = Duration.seconds((1 - state.tokens) / bucket.refillPerSecond)
+        let current = now()
+        var state = states[actionClass] ?? State(tokens: bucket.burst, updatedAt: current)
+        let refilled = (current - state.updatedAt).seconds * bucket.refillPerSecond
+        state.tokens = min(bucket.burst, state.tokens + refilled) - 1
+        state.updatedAt = current
+        states[actionClass] = state
+        guard state.tokens < 0 else { return .zero }
+
+        let wait = Duration.seconds(-state.tokens / bucket.refillPerSecond)
+        do {
             try await sleep(wait)
-            waited += wait
+        } catch {
+            states[actionClass]?.tokens += 1
+            throw error
         }
+        return wait
     }
 }
