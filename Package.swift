@@ -36,7 +36,7 @@ let package = Package(
             resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "SnapstepTests", dependencies: ["Snapstep", "SnapstepSigning"]),
-        .testTarget(name: "SnapstepEndToEndTests", dependencies: ["SnapstepCLI"]),
+        .testTarget(name: "SnapstepEndToEndTests", dependencies: ["SnapstepCLI", "Snapstep", "SnapstepSigning"]),
         .testTarget(name: "SnapstepOracleTests", dependencies: ["Snapstep", "SnapstepSigning"]),
     ]
 )

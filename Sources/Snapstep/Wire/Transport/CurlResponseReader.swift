@@ -13,7 +13,7 @@ enum CurlResponseReader {
         of transfer: CurlTransfer, handle: UnsafeMutableRawPointer, code: CURLcode
     ) -> Result<HTTPResponse, TransportError> {
         guard code == CURLE_OK else {
-            return .failure(error(for: code, transfer: transfer, handle: handle))
+            return .failure(error(for: code, transfer: transfer))
         }
         var status = 0
         snapstep_curl_easy_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
@@ -24,15 +24,14 @@ enum CurlResponseReader {
     /// Sorts libcurl's failures into "never left" and "may have been applied".
     ///
     /// A failure counts as never sent only when no connection was made for the request: name resolution, connecting
-    /// and TLS set-up, or a URL libcurl cannot use. Everything later, time-outs included, may have reached the
-    /// endpoint.
+    /// and TLS set-up, or a URL libcurl cannot use. Everything later may have reached the endpoint, and so does a
+    /// time-out: libcurl does not say whether a request on a kept-alive connection went out before it.
     ///
     /// - Parameters:
     ///   - code: libcurl's result code.
     ///   - transfer: The transfer that failed.
-    ///   - handle: Its easy handle.
     /// - Returns: The error the caller sees.
-    static func error(for code: CURLcode, transfer: CurlTransfer, handle: UnsafeMutableRawPointer) -> TransportError {
+    static func error(for code: CURLcode, transfer: CurlTransfer) -> TransportError {
         let reason = reason(for: code, transfer: transfer)
         if transfer.refusedResend {
             return .outcomeUnknown(
@@ -50,8 +49,6 @@ enum CurlResponseReader {
             CURLE_SSL_ISSUER_ERROR, CURLE_SSL_PINNEDPUBKEYNOTMATCH, CURLE_SSL_INVALIDCERTSTATUS,
             CURLE_SSL_CRL_BADFILE:
             return .notSent(reason: reason)
-        case CURLE_OPERATION_TIMEDOUT where !hasConnected(handle):
-            return .notSent(reason: reason)
         default:
             return .outcomeUnknown(reason: reason)
         }
@@ -62,12 +59,5 @@ enum CurlResponseReader {
     private static func reason(for code: CURLcode, transfer: CurlTransfer) -> String {
         let detail = transfer.errorDetail
         return detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
-    }
-
-    /// Whether the transfer got as far as a connection, after which the request may have been sent.
-    private static func hasConnected(_ handle: UnsafeMutableRawPointer) -> Bool {
-        var microseconds: curl_off_t = 0
-        snapstep_curl_easy_getinfo_offset(handle, CURLINFO_CONNECT_TIME_T, &microseconds)
-        return microseconds > 0
     }
 }
