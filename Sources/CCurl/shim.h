@@ -36,6 +36,10 @@ static inline CURLcode snapstep_curl_easy_setopt_seek_function(
     return curl_easy_setopt(handle, CURLOPT_SEEKFUNCTION, function);
 }
 
+static inline CURLcode snapstep_curl_easy_setopt_prereq_function(CURL *handle, curl_prereq_callback function) {
+    return curl_easy_setopt(handle, CURLOPT_PREREQFUNCTION, function);
+}
+
 static inline CURLcode snapstep_curl_easy_getinfo_long(CURL *handle, CURLINFO info, long *value) {
     return curl_easy_getinfo(handle, info, value);
 }

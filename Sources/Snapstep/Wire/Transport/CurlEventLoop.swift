@@ -1,5 +1,5 @@
 import CCurl
-import Foundation
+import Glibc
 import Synchronization
 
 /// A thread of its own that drives libcurl's multi interface: it starts the transfers callers submit, keeps
@@ -55,10 +55,16 @@ final class CurlEventLoop: @unchecked Sendable {
             defer { inbox.started = true }
             return !inbox.started
         }
-        if mustStart {
-            let thread = Thread { [self] in run() }
-            thread.name = "snapstep-http"
-            thread.start()
+        if mustStart, let failure = startThread() {
+            let stranded = inbox.withLock { inbox in
+                defer {
+                    inbox.started = false
+                    inbox.added = []
+                }
+                return inbox.added
+            }
+            for transfer in stranded { transfer.complete(with: .failure(failure)) }
+            return
         }
         curl_multi_wakeup(multi)
     }
@@ -83,6 +89,29 @@ final class CurlEventLoop: @unchecked Sendable {
     }
 
     // MARK: - The loop's thread
+
+    /// Starts the loop's thread, which keeps the loop alive until it stops.
+    ///
+    /// - Returns: `nil`, or why no thread could be started.
+    private func startThread() -> TransportError? {
+        let context = Unmanaged.passRetained(self).toOpaque()
+        var thread = pthread_t()
+        let created = pthread_create(
+            &thread, nil,
+            { context in
+                guard let context else { return nil }
+                let loop = Unmanaged<CurlEventLoop>.fromOpaque(context).takeRetainedValue()
+                loop.run()
+                return nil
+            }, context)
+        guard created == 0 else {
+            Unmanaged<CurlEventLoop>.fromOpaque(context).release()
+            return .notSent(
+                reason: "could not start the HTTP thread (error \(created)); the system may be out of threads")
+        }
+        pthread_detach(thread)
+        return nil
+    }
 
     private func run() {
         var running: Int32 = 0

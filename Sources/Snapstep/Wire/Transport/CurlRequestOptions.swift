@@ -47,6 +47,8 @@ enum CurlRequestOptions {
             }
         }
 
+        check(snapstep_curl_easy_setopt_prereq_function(handle, beginSend))
+        check(snapstep_curl_easy_setopt_pointer(handle, CURLOPT_PREREQDATA, context))
         check(snapstep_curl_easy_setopt_data_function(handle, CURLOPT_HEADERFUNCTION, receiveHeader))
         check(snapstep_curl_easy_setopt_pointer(handle, CURLOPT_HEADERDATA, context))
         check(snapstep_curl_easy_setopt_data_function(handle, CURLOPT_WRITEFUNCTION, receiveBody))
@@ -106,6 +108,11 @@ private let readBody: @convention(c) (UnsafeMutablePointer<CChar>?, Int, Int, Un
     buffer, size, count, context in
     guard let buffer, let transfer = transfer(context) else { return Int(CURL_READFUNC_ABORT) }
     return transfer.sendBody(into: UnsafeMutableRawBufferPointer(start: buffer, count: size * count))
+}
+
+private let beginSend: curl_prereq_callback = { context, _, _, _, _ in
+    guard let transfer = transfer(context), transfer.beginSend() else { return Int32(CURL_PREREQFUNC_ABORT) }
+    return Int32(CURL_PREREQFUNC_OK)
 }
 
 private let seekBody: @convention(c) (UnsafeMutableRawPointer?, curl_off_t, Int32) -> Int32 = {

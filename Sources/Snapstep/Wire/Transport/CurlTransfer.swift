@@ -16,7 +16,11 @@ final class CurlTransfer: @unchecked Sendable {
     /// How far the body has been handed to libcurl.
     var bodyOffset = 0
 
-    /// Set when libcurl wanted to send the body again and was refused, because the request is not safe to resend.
+    /// How many times libcurl has been about to send the request, a resend on a fresh connection included.
+    var sendCount = 0
+
+    /// Set when libcurl wanted to send the request or its body again and was refused, because the request is not safe
+    /// to resend.
     var refusedResend = false
 
     /// Set when the answer outgrew ``maximumResponseBytes``.
@@ -130,6 +134,19 @@ final class CurlTransfer: @unchecked Sendable {
         }
         bodyOffset = offset
         return true
+    }
+
+    /// Counts a send that libcurl is about to make; returns `false` when it would be a second send of a request that
+    /// is not safe to resend.
+    ///
+    /// libcurl asks to rewind the body (``rewindBody(to:)``) before it sends a request again only when some of the
+    /// body had gone out, so a request with an empty body would go out twice unasked. This check comes before every
+    /// send, whatever the body.
+    func beginSend() -> Bool {
+        sendCount += 1
+        guard sendCount > 1, !request.isSafeToResend else { return true }
+        refusedResend = true
+        return false
     }
 
     /// libcurl's detail of the last failure, or an empty string.
