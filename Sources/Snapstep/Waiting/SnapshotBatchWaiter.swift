@@ -131,8 +131,8 @@ public actor SnapshotBatchWaiter {
     }
 
     /// When the next poll is due: half a second after the oldest snapshot not yet polled was created, or on the
-    /// schedule of the youngest one's age after the last poll (later after failed polls), never sooner than half
-    /// the minimum delay after the last poll.
+    /// schedule of the youngest one's age after the last poll, never sooner than half the minimum delay after the
+    /// last poll. After a failed poll, every snapshot waits out the back-off, those not yet polled included.
     ///
     /// Once the waiter is closed, snapshots not yet polled are due at once: the run has nothing left to send, and
     /// one look costs a single call for up to ``batchSize`` of them.
@@ -143,8 +143,12 @@ public actor SnapshotBatchWaiter {
         guard let lastPollAt else { return firstDue ?? .zero }
         let youngest = entries.values.map(\.createdAt).max() ?? lastPollAt
         let regular = schedule.delay(afterPolls: 1, elapsed: lastPollAt - youngest, random: environment.random)
-        let delay = failures == 0 ? regular : schedule.delay(afterFailures: failures, regular: regular)
-        let due = min(firstDue ?? lastPollAt + delay, lastPollAt + delay)
+        guard failures == 0 else {
+            // Back off even for snapshots not yet seen: they were in the poll that failed, and would otherwise be
+            // due at once again, so a throttled poll would be repeated every half second.
+            return lastPollAt + schedule.delay(afterFailures: failures, regular: regular)
+        }
+        let due = min(firstDue ?? lastPollAt + regular, lastPollAt + regular)
         return max(due, lastPollAt + schedule.minimumDelay / 2)
     }
 

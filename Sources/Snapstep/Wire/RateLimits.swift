@@ -73,10 +73,11 @@ public struct RateLimits: Sendable, Equatable {
         default: break
         }
         var limits = RateLimits.ec2Defaults
-        for item in text.split(separator: ",") {
+        // Empty items are malformed, not skipped: `""` or `create=10/5,` must not pass for the defaults.
+        for item in text.split(separator: ",", omittingEmptySubsequences: false) {
             let parts = item.split(separator: "=", maxSplits: 1)
             guard parts.count == 2, let actionClass = ActionClass(rawValue: String(parts[0])) else { return nil }
-            let numbers = parts[1].split(separator: "/")
+            let numbers = parts[1].split(separator: "/", omittingEmptySubsequences: false)
             guard numbers.count == 2, let burst = Double(numbers[0]), let refill = Double(numbers[1]), burst >= 1,
                 refill > 0
             else { return nil }
