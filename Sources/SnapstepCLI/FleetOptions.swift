@@ -77,7 +77,9 @@ enum FleetOptions {
             throw .init(message: "cannot read --volumes-from \(path): \(error.localizedDescription)")
         }
         var volumes: [FleetRequest.NamedVolume] = []
-        for (index, rawLine) in String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline).enumerated() {
+        let lines = String(decoding: data, as: UTF8.self).split(
+            omittingEmptySubsequences: false, whereSeparator: \.isNewline)
+        for (index, rawLine) in lines.enumerated() {
             let line = rawLine.trimmingCharacters(in: .whitespaces)
             if line.isEmpty || line.hasPrefix("#") { continue }
             guard line.hasPrefix("{") else {

@@ -56,16 +56,20 @@ extension FleetRun {
                     creating -= 1
                     guard request.waitsForCompletion, creation.snapshot.state != .completed else {
                         let waitTime = request.waitsForCompletion ? elapsed() - creation.sentAt : .zero
-                        finish(volumeID, operationID, .success(creation.snapshot), waitTime, region, account, tally)
+                        Self.finish(
+                            volumeID, operationID, .success(creation.snapshot), waitTime, region, account, tally)
                         break
                     }
                     tally.created()
                     // Enrolled here, before the waiter can be closed, and answered by a callback rather than a task
                     // per snapshot, so that tens of thousands of waits cost a small entry each.
-                    await waiter.enroll(creation.snapshot, createdAt: creation.sentAt) { result in
-                        let outcome = result.mapError { Self.snapshotError(for: $0, timeLimit: request.timeLimit) }
-                        finish(
-                            volumeID, operationID, outcome, elapsed() - creation.sentAt, region, account, tally,
+                    // The callback keeps only what it needs, not the created snapshot the waiter already holds.
+                    let sentAt = creation.sentAt
+                    let timeLimit = request.timeLimit
+                    await waiter.enroll(creation.snapshot, createdAt: sentAt) { result in
+                        let outcome = result.mapError { Self.snapshotError(for: $0, timeLimit: timeLimit) }
+                        Self.finish(
+                            volumeID, operationID, outcome, elapsed() - sentAt, region, account, tally,
                             wasPending: true)
                     }
                 case .created(let volumeID, _, .failure(let error)):
@@ -93,7 +97,7 @@ extension FleetRun {
         }
     }
 
-    private func finish(
+    private static func finish(
         _ volumeID: String, _ operationID: String, _ outcome: Result<Snapshot, SnapshotError>, _ waitTime: Duration,
         _ region: String, _ account: String?, _ tally: FleetTally, wasPending: Bool = false
     ) {
