@@ -360,11 +360,6 @@ import Testing
 
     // MARK: - Helpers
 
-    /// Why a connection closed without an answer is noticed only at the per-call time-out.
-    ///
-    /// FoundationNetworking's libcurl sends a request again, on a new connection, when a kept-alive one closes
-    /// before any answer; the body is not sent again, so the endpoint waits for it and the call hangs (spinning)
-    /// until `ClientEnvironment.callTimeout`, 30 s.
     /// Runs `snapstep` against `endpoint` with keys acting in its default account, in `us-east-1`.
     private static func snapstep(_ arguments: [String], on endpoint: FaultEndpoint) async throws -> CommandResult {
         try await runSnapstep(

@@ -379,15 +379,7 @@ import Testing
             let throttled = requests.filter { $0.errorCode == "RequestLimitExceeded" }.map {
                 "\($0.action) #\($0.sequence)"
             }
-            withKnownIssue(
-                """
-                snapstep's bucket refills from the moment the burst is granted and the endpoint's from when the burst \
-                arrives a few milliseconds later, so the first call after the burst comes that much too early
-                """,
-                isIntermittent: true
-            ) {
-                #expect(throttled.isEmpty, "refused by the endpoint's buckets: \(throttled)")
-            }
+            #expect(throttled.isEmpty, "refused by the endpoint's buckets: \(throttled)")
         }
     }
 

@@ -3,12 +3,16 @@
 /// Calls are served in the order they ask. A call that finds the bucket empty takes the next token that will come
 /// back (the bucket's count goes below zero) and sleeps until it arrives, so a thousand waiting calls make a
 /// thousand single sleeps, not a crowd that wakes together to race for each token. A call cancelled while it waits
-/// gives its token back. Time is injected, so the schedule is tested without sleeping.
+/// gives its token back. A full bucket's refill begins ``RateLimits/refillDelay`` after it is first drawn on, to
+/// allow for calls that reach AWS closer together than they left. Time is injected, so the schedule is tested
+/// without sleeping.
 public actor RateLimiter {
     private struct State {
         /// Tokens in the bucket; below zero when calls are waiting for tokens not yet come back.
         var tokens: Double
-        var updatedAt: Duration
+        /// When the refill counted in ``tokens`` ends and the next begins; later than now while a full bucket's
+        /// refill delay runs.
+        var refilledUntil: Duration
     }
 
     private let limits: RateLimits
@@ -38,14 +42,16 @@ public actor RateLimiter {
         else { return .zero }
 
         let current = now()
-        var state = states[actionClass] ?? State(tokens: bucket.burst, updatedAt: current)
-        let refilled = (current - state.updatedAt).seconds * bucket.refillPerSecond
-        state.tokens = min(bucket.burst, state.tokens + refilled) - 1
-        state.updatedAt = current
+        var state = states[actionClass] ?? State(tokens: bucket.burst, refilledUntil: current)
+        let refilled = max(.zero, current - state.refilledUntil).seconds * bucket.refillPerSecond
+        let available = min(bucket.burst, state.tokens + refilled)
+        state.tokens = available - 1
+        state.refilledUntil =
+            available >= bucket.burst ? current + limits.refillDelay : max(current, state.refilledUntil)
         states[actionClass] = state
         guard state.tokens < 0 else { return .zero }
 
-        let wait = Duration.seconds(-state.tokens / bucket.refillPerSecond)
+        let wait = (state.refilledUntil - current) + .seconds(-state.tokens / bucket.refillPerSecond)
         do {
             try await sleep(wait)
         } catch {

@@ -48,9 +48,22 @@ public struct RateLimits: Sendable, Equatable {
     /// The bucket of each class; a class without one is not limited.
     public var buckets: [ActionClass: Bucket]
 
+    /// How long after a full bucket is first drawn on its refill begins.
+    ///
+    /// AWS counts a call when it arrives, the client when it sends it, and calls do not all take the same time to
+    /// arrive: the first of a burst may wait for a new connection while a later one goes out on a warm one. Starting
+    /// the client's refill this much later keeps its bucket behind AWS's by as much, so that calls arriving closer
+    /// together than they were sent still find a token. It costs one such delay each time a bucket runs dry from full.
+    public var refillDelay: Duration
+
     /// Creates limits.
-    public init(buckets: [ActionClass: Bucket]) {
+    ///
+    /// - Parameters:
+    ///   - buckets: The bucket of each class; a class without one is not limited.
+    ///   - refillDelay: How long after a full bucket is first drawn on its refill begins.
+    public init(buckets: [ActionClass: Bucket], refillDelay: Duration = .milliseconds(100)) {
         self.buckets = buckets
+        self.refillDelay = refillDelay
     }
 
     /// EC2's documented buckets: CreateSnapshot and friends 100 and 5 a second, CreateTags 100 and 10, other

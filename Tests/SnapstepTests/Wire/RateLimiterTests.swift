@@ -6,12 +6,13 @@ import Testing
 
     let clock = ManualClock()
 
-    /// A limiter with `buckets`, measuring time on `clock` (the suite's manual clock by default).
+    /// A limiter with `buckets` and no refill delay unless one is given, measuring time on `clock` (the suite's
+    /// manual clock by default).
     private func makeLimiter(
-        _ buckets: [RateLimits.ActionClass: Bucket], clock: (any Clock<Duration>)? = nil
+        _ buckets: [RateLimits.ActionClass: Bucket], refillDelay: Duration = .zero, clock: (any Clock<Duration>)? = nil
     ) -> RateLimiter {
         let environment = ClientEnvironment(transport: ScriptedTransport([]), clock: clock ?? self.clock)
-        return RateLimiter(limits: RateLimits(buckets: buckets), environment: environment)
+        return RateLimiter(limits: RateLimits(buckets: buckets, refillDelay: refillDelay), environment: environment)
     }
 
     /// Starts a call to `acquire(for: "CreateSnapshot")` in a task of its own.
@@ -74,6 +75,41 @@ import Testing
         }
 
         #expect(waits == [.zero, .zero, .seconds(1)])
+    }
+
+    @Test func startsAFullBucketsRefillTheDelayAfterItIsFirstDrawnOn() async throws {
+        let limiter = makeLimiter([.create: Bucket(burst: 2, refillPerSecond: 10)], refillDelay: .milliseconds(50))
+
+        var waits: [Duration] = []
+        for _ in 0..<5 {
+            waits.append(try await limiter.acquire(for: "CreateSnapshot"))
+        }
+
+        // The burst goes at once; the refill starts 50 ms after it, and then brings a token every 100 ms.
+        #expect(waits[0] == .zero && waits[1] == .zero)
+        #expect(waits[2].isClose(to: .milliseconds(150)))
+        #expect(waits[3].isClose(to: .milliseconds(100)))
+        #expect(waits[4].isClose(to: .milliseconds(100)))
+        #expect(clock.elapsed.isClose(to: .milliseconds(350)))
+    }
+
+    @Test func delaysTheRefillAgainOnlyOnceTheBucketIsFullAgain() async throws {
+        let limiter = makeLimiter([.create: Bucket(burst: 2, refillPerSecond: 10)], refillDelay: .milliseconds(50))
+        for _ in 0..<2 {
+            try await limiter.acquire(for: "CreateSnapshot")
+        }
+
+        // 150 ms on, the delay has passed and one token has come back: the bucket is not full, so no new delay.
+        clock.advance(by: .milliseconds(150))
+        #expect(try await limiter.acquire(for: "CreateSnapshot") == .zero)
+        #expect(try await limiter.acquire(for: "CreateSnapshot").isClose(to: .milliseconds(100)))
+
+        // Idle long enough to fill up, the bucket delays its refill again after the next burst.
+        clock.advance(by: .seconds(10))
+        for _ in 0..<2 {
+            #expect(try await limiter.acquire(for: "CreateSnapshot") == .zero)
+        }
+        #expect(try await limiter.acquire(for: "CreateSnapshot").isClose(to: .milliseconds(150)))
     }
 
     // MARK: - Classes
