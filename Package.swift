@@ -20,6 +20,9 @@ let package = Package(
         // libcurl, the HTTP client under the wire layer.
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
 
+        // glibc's malloc tuning (`mallopt`), which the command uses to keep its peak memory low.
+        .systemLibrary(name: "CMalloc"),
+
         // Signature Version 4: depends on nothing else in the package.
         .target(name: "SnapstepSigning", dependencies: ["CCrypto"]),
 
@@ -28,7 +31,7 @@ let package = Package(
         .target(name: "Snapstep", dependencies: ["SnapstepSigning", "CCurl", "CSQLite", "CYAML"]),
 
         // The `snapstep` command: parses arguments, calls the library, maps errors to exit codes.
-        .executableTarget(name: "SnapstepCLI", dependencies: ["Snapstep"]),
+        .executableTarget(name: "SnapstepCLI", dependencies: ["Snapstep", "CMalloc"]),
 
         .testTarget(
             name: "SnapstepSigningTests",

@@ -32,5 +32,6 @@ func runCommand(_ arguments: [String], environment: [String: String]) async -> I
     }
 }
 
+MemoryPolicy.apply()
 let code = await runCommand(Array(CommandLine.arguments.dropFirst()), environment: ProcessInfo.processInfo.environment)
 exit(code)

@@ -37,6 +37,9 @@ enum CurlRequestOptions {
             // The body goes through the read callback rather than as a copied buffer, so that libcurl asks before
             // it sends the body again (see `CurlTransfer.rewindBody(to:)`).
             check(snapstep_curl_easy_setopt_long(handle, CURLOPT_POST, 1))
+            // Query API bodies are a few kilobytes at most; libcurl's smallest upload buffer, 16 KiB, rather than
+            // its 64 KiB default, keeps a run's many handles small.
+            check(snapstep_curl_easy_setopt_long(handle, CURLOPT_UPLOAD_BUFFERSIZE, 16_384))
             check(snapstep_curl_easy_setopt_offset(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(request.body.count)))
             check(snapstep_curl_easy_setopt_data_function(handle, CURLOPT_READFUNCTION, readBody))
             check(snapstep_curl_easy_setopt_pointer(handle, CURLOPT_READDATA, context))

@@ -106,6 +106,12 @@ final class CurlTransfer: @unchecked Sendable {
             responseTooLarge = true
             return false
         }
+        // Sized once from Content-Length where it is given, rather than doubled piece by piece.
+        if responseBody.isEmpty, let length = responseHeaders["content-length"].flatMap({ Int($0) }),
+            length <= Self.maximumResponseBytes
+        {
+            responseBody.reserveCapacity(length)
+        }
         responseBody.append(contentsOf: bytes)
         return true
     }

@@ -1,0 +1,2 @@
+// glibc's malloc tuning, which Swift's Glibc module leaves out: `mallopt` and its `M_*` parameters.
+#include <malloc.h>
