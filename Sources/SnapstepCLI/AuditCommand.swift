@@ -38,13 +38,14 @@ struct AuditCommand {
         }
     }
 
-    /// Opens the database, without creating it, and performs the action.
+    /// Opens the database read-only, refusing a missing file or one that is not an audit database, and performs the
+    /// action.
     ///
     /// - Returns: The exit code.
     func run(environment: [String: String]) -> Int32 {
         let path = databasePath ?? AuditStore.defaultPath(environment: environment)
         do throws(AuditError) {
-            let store = try AuditStore.open(path: path, createIfMissing: false)
+            let store = try AuditStore.openForReading(path: path)
             switch action {
             case .list:
                 Terminal.printJSON(.array(try store.runs().map(Self.json(for:))))
@@ -188,7 +189,8 @@ struct AuditCommand {
 
     private static func snapshotError(for error: AuditError) -> SnapshotError {
         switch error {
-        case .databaseMissing, .invalidRunID: .invalidInput(reason: String(error.description.dropLast()))
+        case .databaseMissing, .notAuditDatabase, .invalidRunID:
+            .invalidInput(reason: String(error.description.dropLast()))
         default: .internal(reason: error.description, error: nil, snapshotID: nil)
         }
     }

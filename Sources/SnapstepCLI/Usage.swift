@@ -130,7 +130,8 @@ enum Usage {
 
         Reads the audit trail: every run, step, AWS call (action, request id, status, latency, attempt) and
         resource change, append-only and chained by SHA-256 hashes so that an edit, a deletion or a reordering
-        is found. Nothing here writes to the database, and a missing database is an error, not an empty trail.
+        is found. The database is opened read-only: nothing here writes to it, and a missing file, or a file that
+        is not a snapstep audit database (empty, not SQLite, another program's), is an error, not an empty trail.
 
           list      the runs, oldest first, as a JSON array: status, workflow, times, and counts of events,
                     steps, AWS calls, retries and resources
@@ -153,7 +154,7 @@ enum Usage {
           8    verify found the trail damaged: stdout has {"ok": false, "checked": N, "problem": {"seq", "kind",
                "message"}} (kind edited_row, missing_row, broken_link, truncated_tail or head_mismatch) and
                stderr the sentence
-          2    bad input, or no database at that path
+          2    bad input, no database at that path, or a file that is not an audit database (left as it was)
           1    the database could not be read
         """
 }
