@@ -13,6 +13,9 @@ enum Usage {
           7    AWS kept throttling or failing after retries
           130  interrupted (Ctrl-C); the snapshot is kept and its id printed
           1    anything else
+          8    snapstep audit verify found the audit trail damaged
+          9    stdout could not be written (closed, full, or its reader went away): what it would carry went to
+               stderr as the same JSON lines, after one sentence saying so; this code replaces any other
         On failure stdout carries {"error": {"code", "message", "snapshot_id", ...}} and stderr one sentence.
         """
 
@@ -156,5 +159,6 @@ enum Usage {
                stderr the sentence
           2    bad input, no database at that path, or a file that is not an audit database (left as it was)
           1    the database could not be read
+          9    stdout could not be written; the output went to stderr after one sentence saying so
         """
 }
