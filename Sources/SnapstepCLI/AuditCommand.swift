@@ -38,13 +38,14 @@ struct AuditCommand {
         }
     }
 
-    /// Opens the database, without creating it, and performs the action.
+    /// Opens the database read-only, refusing a missing file or one that is not an audit database, and performs the
+    /// action.
     ///
     /// - Returns: The exit code.
     func run(environment: [String: String]) -> Int32 {
         let path = databasePath ?? AuditStore.defaultPath(environment: environment)
         do throws(AuditError) {
-            let store = try AuditStore.open(path: path, createIfMissing: false)
+            let store = try AuditStore.openForReading(path: path)
             switch action {
             case .list:
                 Terminal.printJSON(.array(try store.runs().map(Self.json(for:))))
@@ -108,7 +109,7 @@ struct AuditCommand {
         format: AuditExportFormat, runID: String?, output: String?, store: AuditStore
     ) throws(AuditError) -> Int32 {
         guard let output else {
-            var writer = OutputWriter(handle: .standardOutput)
+            var writer = OutputWriter(destination: .standardOutput)
             try store.export(format: format, runID: runID, to: &writer)
             try writer.finish(path: "standard output")
             return 0
@@ -123,7 +124,7 @@ struct AuditCommand {
         }
         let count: Int
         do throws(AuditError) {
-            var writer = OutputWriter(handle: handle)
+            var writer = OutputWriter(destination: .file(handle))
             count = try store.export(format: format, runID: runID, to: &writer)
             try writer.finish(path: partial)
             try? handle.close()
@@ -188,7 +189,8 @@ struct AuditCommand {
 
     private static func snapshotError(for error: AuditError) -> SnapshotError {
         switch error {
-        case .databaseMissing, .invalidRunID: .invalidInput(reason: String(error.description.dropLast()))
+        case .databaseMissing, .notAuditDatabase, .invalidRunID:
+            .invalidInput(reason: String(error.description.dropLast()))
         default: .internal(reason: error.description, error: nil, snapshotID: nil)
         }
     }
@@ -256,14 +258,26 @@ struct AuditCommand {
         }
     }
 
-    /// Buffers text for a file handle and remembers the first write error, since a text stream cannot throw.
+    /// Buffers text for stdout or a file and remembers the first write error to a file, since a text stream cannot
+    /// throw.
+    ///
+    /// The export writes one whole record a call and the buffer is handed over between calls, so when stdout fails
+    /// and the rest goes to stderr, stderr starts at a record's beginning.
     private struct OutputWriter: TextOutputStream {
-        let handle: FileHandle
+        /// Where the export goes.
+        enum Destination {
+            /// Stdout, or stderr once stdout cannot be written.
+            case standardOutput
+            /// An open file.
+            case file(FileHandle)
+        }
+
+        let destination: Destination
         private var buffer: [UInt8] = []
         private var failure: (any Error)?
 
-        init(handle: FileHandle) {
-            self.handle = handle
+        init(destination: Destination) {
+            self.destination = destination
         }
 
         mutating func write(_ string: String) {
@@ -281,10 +295,15 @@ struct AuditCommand {
 
         private mutating func flush() {
             guard failure == nil, !buffer.isEmpty else { return }
-            do {
-                try handle.write(contentsOf: buffer)
-            } catch {
-                failure = error
+            switch destination {
+            case .standardOutput:
+                StandardStreams.shared.writeOutput(String(decoding: buffer, as: UTF8.self))
+            case .file(let handle):
+                do {
+                    try handle.write(contentsOf: buffer)
+                } catch {
+                    failure = error
+                }
             }
             buffer.removeAll(keepingCapacity: true)
         }

@@ -35,7 +35,7 @@ extension Command {
                 throw .invalidInput(reason: error.message)
             }
             if scanner.has("help") {
-                print(usage)
+                Terminal.printText(usage)
                 return 0
             }
             command = try Self(scanner: scanner)

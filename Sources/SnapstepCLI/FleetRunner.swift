@@ -36,7 +36,7 @@ struct FleetRunner {
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler {
                 // The first signal stops new snapshots and ends the waits with every id printed; a second exits.
-                if interrupts.add(1, ordering: .relaxed).newValue > 1 { exit(130) }
+                if interrupts.add(1, ordering: .relaxed).newValue > 1 { exit(Terminal.exitCode(for: 130)) }
                 interruption.request()
             }
             source.resume()
@@ -151,15 +151,5 @@ final class ProgressBar: Sendable {
         let eta = rate > 0 ? DurationFormat.describe(.seconds(Double(remaining) / rate)) : "?"
         return "[\(bar)] \(progress.finished)/\(progress.volumes) done, \(progress.pending) pending, "
             + "\(progress.failed) failed, \(String(format: "%.1f", rate))/s, ETA \(eta)"
-    }
-}
-
-extension Terminal {
-    private static let outputLock = Mutex(())
-
-    /// Writes one compact JSON line to stdout, whole, even when results arrive from several tasks at once.
-    static func printJSONLine(_ value: JSONValue) {
-        let line = Data((value.text + "\n").utf8)
-        outputLock.withLock { _ in FileHandle.standardOutput.write(line) }
     }
 }

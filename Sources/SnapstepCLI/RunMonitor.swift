@@ -120,6 +120,6 @@ final class RunMonitor: Sendable {
 
     private func exitInterrupted(snapshotID: String?, state: SnapshotState?) -> Never {
         finish()
-        exit(ErrorReport.emit(.interrupted(snapshotID: snapshotID, state: state)))
+        exit(Terminal.exitCode(for: ErrorReport.emit(.interrupted(snapshotID: snapshotID, state: state))))
     }
 }

@@ -1,5 +1,3 @@
-import Foundation
-
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -7,6 +5,9 @@ import Foundation
 #endif
 
 /// Writes to the standard streams: JSON on stdout, sentences and progress on stderr.
+///
+/// Everything goes through ``StandardStreams``, so when stdout cannot be written its output goes to stderr and the
+/// exit code becomes ``StandardStreams/lostOutputExitCode``.
 enum Terminal {
     /// Whether stderr is a terminal, where a live progress line is drawn.
     static var stderrIsTerminal: Bool { isatty(STDERR_FILENO) == 1 }
@@ -14,24 +15,39 @@ enum Terminal {
     /// Whether stdout is a terminal, where JSON is indented for reading.
     static var stdoutIsTerminal: Bool { isatty(STDOUT_FILENO) == 1 }
 
-    /// Writes one JSON document and a newline to stdout.
+    /// Writes one JSON document and a newline to stdout, indented on a terminal and as one line on stderr.
     static func printJSON(_ value: JSONValue) {
-        let text = stdoutIsTerminal ? value.pretty() : value.text
-        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+        let line = value.text + "\n"
+        StandardStreams.shared.writeOutput(stdoutIsTerminal ? value.pretty() + "\n" : line, fallback: line)
+    }
+
+    /// Writes one compact JSON line to stdout, whole, even when results arrive from several tasks at once.
+    static func printJSONLine(_ value: JSONValue) {
+        StandardStreams.shared.writeOutput(value.text + "\n")
+    }
+
+    /// Writes text and a newline to stdout, such as the help.
+    static func printText(_ text: String) {
+        StandardStreams.shared.writeOutput(text + "\n")
     }
 
     /// Writes a line to stderr.
     static func printError(_ line: String) {
-        FileHandle.standardError.write(Data((line + "\n").utf8))
+        StandardStreams.shared.writeError(line + "\n")
     }
 
     /// Overwrites the current stderr line with `text`.
     static func drawStatusLine(_ text: String) {
-        FileHandle.standardError.write(Data("\r\u{1B}[2K\(text)".utf8))
+        StandardStreams.shared.writeError("\r\u{1B}[2K\(text)")
     }
 
     /// Clears the status line.
     static func clearStatusLine() {
-        FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8))
+        StandardStreams.shared.writeError("\r\u{1B}[2K")
+    }
+
+    /// The exit code to leave with: `code`, or ``StandardStreams/lostOutputExitCode`` when stdout failed.
+    static func exitCode(for code: Int32) -> Int32 {
+        StandardStreams.shared.exitCode(for: code)
     }
 }

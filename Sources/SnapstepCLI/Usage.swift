@@ -13,6 +13,9 @@ enum Usage {
           7    AWS kept throttling or failing after retries
           130  interrupted (Ctrl-C); the snapshot is kept and its id printed
           1    anything else
+          8    snapstep audit verify found the audit trail damaged
+          9    stdout could not be written (closed, full, or its reader went away): what it would carry went to
+               stderr as the same JSON lines, after one sentence saying so; this code replaces any other
         On failure stdout carries {"error": {"code", "message", "snapshot_id", ...}} and stderr one sentence.
         """
 
@@ -130,7 +133,8 @@ enum Usage {
 
         Reads the audit trail: every run, step, AWS call (action, request id, status, latency, attempt) and
         resource change, append-only and chained by SHA-256 hashes so that an edit, a deletion or a reordering
-        is found. Nothing here writes to the database, and a missing database is an error, not an empty trail.
+        is found. The database is opened read-only: nothing here writes to it, and a missing file, or a file that
+        is not a snapstep audit database (empty, not SQLite, another program's), is an error, not an empty trail.
 
           list      the runs, oldest first, as a JSON array: status, workflow, times, and counts of events,
                     steps, AWS calls, retries and resources
@@ -153,7 +157,8 @@ enum Usage {
           8    verify found the trail damaged: stdout has {"ok": false, "checked": N, "problem": {"seq", "kind",
                "message"}} (kind edited_row, missing_row, broken_link, truncated_tail or head_mismatch) and
                stderr the sentence
-          2    bad input, or no database at that path
+          2    bad input, no database at that path, or a file that is not an audit database (left as it was)
           1    the database could not be read
+          9    stdout could not be written; the output went to stderr after one sentence saying so
         """
 }

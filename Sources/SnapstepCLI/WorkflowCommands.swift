@@ -68,7 +68,7 @@ struct WorkflowSession {
         let stepID = String(spec[..<colon])
         return { step, reached in
             guard step == stepID, reached == point else { return }
-            FileHandle.standardError.write(Data("snapstep: stopping at \(spec) (SNAPSTEP_CRASH_AT)\n".utf8))
+            Terminal.printError("snapstep: stopping at \(spec) (SNAPSTEP_CRASH_AT)")
             _exit(99)
         }
     }

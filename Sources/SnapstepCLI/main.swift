@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import Snapstep
 
@@ -10,17 +11,17 @@ func runCommand(_ arguments: [String], environment: [String: String]) async -> I
         "undo": UndoCommand.self,
     ]
     guard let name = arguments.first else {
-        print(Usage.main)
+        Terminal.printText(Usage.main)
         return 2
     }
     let rest = Array(arguments.dropFirst())
 
     switch name {
     case "-h", "--help", "help":
-        print(rest.first.flatMap { commands[$0]?.usage } ?? Usage.main)
+        Terminal.printText(rest.first.flatMap { commands[$0]?.usage } ?? Usage.main)
         return 0
     case "--version", "version":
-        print("snapstep \(Usage.version)")
+        Terminal.printText("snapstep \(Usage.version)")
         return 0
     default:
         guard let command = commands[name] else {
@@ -32,6 +33,13 @@ func runCommand(_ arguments: [String], environment: [String: String]) async -> I
     }
 }
 
+// The streams come first and the top level stays synchronous: an async main starts Dispatch's threads before its
+// first line, and they would take the number of a closed stdout for a descriptor of their own.
+StandardStreams.shared.prepare()
 MemoryPolicy.apply()
-let code = await runCommand(Array(CommandLine.arguments.dropFirst()), environment: ProcessInfo.processInfo.environment)
-exit(code)
+Task {
+    let code = await runCommand(
+        Array(CommandLine.arguments.dropFirst()), environment: ProcessInfo.processInfo.environment)
+    exit(Terminal.exitCode(for: code))
+}
+dispatchMain()

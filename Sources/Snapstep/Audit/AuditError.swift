@@ -10,6 +10,10 @@ public enum AuditError: Error, Equatable, Sendable, CustomStringConvertible {
     /// There is no database at `path`, and the caller asked not to create one.
     case databaseMissing(path: String)
 
+    /// The file at `path` is not a snapstep audit database, for the `reason` given, such as "the file is empty"; it
+    /// was left as it was.
+    case notAuditDatabase(path: String, reason: String)
+
     /// SQLite failed; `code` is its extended result code and `message` its own text.
     case sqlite(operation: String, code: Int32, message: String, path: String)
 
@@ -49,6 +53,9 @@ public enum AuditError: Error, Equatable, Sendable, CustomStringConvertible {
         case .databaseMissing(let path):
             "There is no audit database at \(path); runs create it when they start, or pass --audit-db with the "
                 + "right file."
+        case .notAuditDatabase(let path, let reason):
+            "The file \(path) is not a snapstep audit database (\(reason)) and was left as it was; point --audit-db "
+                + "(or SNAPSTEP_AUDIT_DB) at the database that snapstep run writes."
         case .sqlite(let operation, let code, let message, let path):
             Self.describe(operation: operation, code: code, message: message, path: path)
         case .newerSchema(let path, let version, let supported):
@@ -84,8 +91,8 @@ public enum AuditError: Error, Equatable, Sendable, CustomStringConvertible {
             return "The audit database \(path) stayed locked by another process while \(operation) \(cause); wait "
                 + "for the other snapstep to finish, or look for a stuck one."
         case SQLITE_CANTOPEN, SQLITE_READONLY, SQLITE_PERM, SQLITE_AUTH:
-            return "Cannot write the audit database \(path) while \(operation) \(cause); check the file's and its "
-                + "folder's permissions, or point SNAPSTEP_AUDIT_DB (or --audit-db) elsewhere."
+            return "Cannot open or write the audit database \(path) while \(operation) \(cause); check the file's "
+                + "and its folder's permissions, or point SNAPSTEP_AUDIT_DB (or --audit-db) elsewhere."
         case SQLITE_FULL:
             return "The disk holding the audit database \(path) is full \(cause); free some space and try again."
         case SQLITE_CORRUPT, SQLITE_NOTADB:

@@ -1,15 +1,21 @@
-/// The tables of the audit database, and how to install and read them.
+import CSQLite
+
+/// The tables of the audit database, and how to install, check and read them.
 enum AuditSchema {
     /// The schema version this snapstep writes, kept in `PRAGMA user_version`.
     static let version = 1
 
+    /// The tables every database of ``version`` holds.
+    static let requiredTables = ["events", "chain_head", "runs", "run_state"]
+
     /// Creates the tables in a new database, and checks the version of an existing one.
     ///
-    /// It runs in an immediate transaction, so two processes opening a new file at once create the tables once.
+    /// It runs in an immediate transaction, so two processes opening a new file at once create the tables once. A
+    /// database without a version that already holds tables belongs to another program and is left alone.
     ///
     /// - Parameter connection: The open connection.
-    /// - Throws: ``AuditError/newerSchema(path:version:supported:)`` or
-    ///   ``AuditError/sqlite(operation:code:message:path:)``.
+    /// - Throws: ``AuditError/newerSchema(path:version:supported:)``, ``AuditError/notAuditDatabase(path:reason:)``
+    ///   or ``AuditError/sqlite(operation:code:message:path:)``.
     static func install(on connection: SQLiteConnection) throws(AuditError) {
         // Reading the version first spares an existing database the write lock that creating the tables needs.
         guard try installedVersion(connection) != version else { return }
@@ -21,9 +27,45 @@ enum AuditSchema {
                 throw .newerSchema(path: connection.path, version: found, supported: version)
             }
             if found == 0 {
+                guard try objectCount(connection) == 0 else {
+                    throw .notAuditDatabase(path: connection.path, reason: "it holds another program's tables")
+                }
                 try connection.execute(tables, operation: operation)
                 try connection.execute("PRAGMA user_version = \(version)", operation: operation)
             }
+        }
+    }
+
+    /// Checks, without writing, that a database is a snapstep audit database this snapstep can read.
+    ///
+    /// - Parameter connection: The open connection, which may be read-only.
+    /// - Throws: ``AuditError/notAuditDatabase(path:reason:)`` for an empty file, a file that is not SQLite, or a
+    ///   database without snapstep's tables; ``AuditError/newerSchema(path:version:supported:)``; or
+    ///   ``AuditError/sqlite(operation:code:message:path:)``.
+    static func check(on connection: SQLiteConnection) throws(AuditError) {
+        let path = connection.path
+        let found: Int
+        do {
+            found = try installedVersion(connection)
+        } catch {
+            guard case .sqlite(_, let code, _, _) = error, code & 0xFF == SQLITE_NOTADB else { throw error }
+            throw .notAuditDatabase(path: path, reason: "it is not an SQLite database")
+        }
+        if found > version {
+            throw .newerSchema(path: path, version: found, supported: version)
+        }
+
+        let present = try presentTables(connection)
+        if found == 0 {
+            let reason =
+                !present.isEmpty
+                ? "it holds another program's tables"
+                : try pageCount(connection) == 0 ? "the file is empty" : "it holds no tables"
+            throw .notAuditDatabase(path: path, reason: reason)
+        }
+        let missing = requiredTables.filter { !present.contains($0) }
+        guard missing.isEmpty else {
+            throw .notAuditDatabase(path: path, reason: "it lacks the tables \(missing.joined(separator: ", "))")
         }
     }
 
@@ -41,7 +83,30 @@ enum AuditSchema {
     }
 
     private static func installedVersion(_ connection: SQLiteConnection) throws(AuditError) -> Int {
-        let statement = try connection.prepare("PRAGMA user_version", operation: "reading the schema version")
+        try integer("PRAGMA user_version", connection, operation: "reading the schema version")
+    }
+
+    private static func objectCount(_ connection: SQLiteConnection) throws(AuditError) -> Int {
+        try integer("SELECT count(*) FROM sqlite_master", connection, operation: "looking for existing tables")
+    }
+
+    private static func pageCount(_ connection: SQLiteConnection) throws(AuditError) -> Int {
+        try integer("PRAGMA page_count", connection, operation: "reading the database's size")
+    }
+
+    private static func presentTables(_ connection: SQLiteConnection) throws(AuditError) -> Set<String> {
+        let statement = try connection.prepare(
+            "SELECT name FROM sqlite_master WHERE type = 'table'", operation: "reading the tables")
+        try statement.bind([])
+        var names: Set<String> = []
+        while try statement.step() { names.insert(statement.text(0)) }
+        return names
+    }
+
+    private static func integer(
+        _ sql: String, _ connection: SQLiteConnection, operation: String
+    ) throws(AuditError) -> Int {
+        let statement = try connection.prepare(sql, operation: operation)
         try statement.bind([])
         return try statement.step() ? statement.integer(0) : 0
     }

@@ -49,7 +49,8 @@ public final class AuditStore: Sendable {
     ///   - now: The clock that stamps events and state.
     /// - Returns: The open store.
     /// - Throws: ``AuditError/cannotCreateFolder(path:reason:)``, ``AuditError/databaseMissing(path:)``,
-    ///   ``AuditError/newerSchema(path:version:supported:)`` or ``AuditError/sqlite(operation:code:message:path:)``.
+    ///   ``AuditError/newerSchema(path:version:supported:)``, ``AuditError/notAuditDatabase(path:reason:)`` (an
+    ///   SQLite database holding another program's tables) or ``AuditError/sqlite(operation:code:message:path:)``.
     public static func open(
         path: String, createIfMissing: Bool = true, now: @escaping @Sendable () -> Date = Date.init
     ) throws(AuditError) -> AuditStore {
@@ -59,9 +60,38 @@ public final class AuditStore: Sendable {
             throw .databaseMissing(path: path)
         }
 
-        let connection = try SQLiteConnection(path: path, create: createIfMissing)
+        let connection = try SQLiteConnection(path: path, access: createIfMissing ? .readWriteCreate : .readWrite)
         try configure(connection)
         try AuditSchema.install(on: connection)
+        return AuditStore(connection: connection, path: path, now: now)
+    }
+
+    /// Opens an existing audit database read-only, for commands that only look at the trail.
+    ///
+    /// The file is never created, written or given tables, so pointing a reading command at the wrong file leaves
+    /// that file as it was. SQLite may still create the `-wal` and `-shm` files beside a database in WAL mode, as any
+    /// reader of one does. The store's writing methods fail with SQLite's `SQLITE_READONLY`.
+    ///
+    /// - Parameters:
+    ///   - path: The database file.
+    ///   - now: The clock a store is made with; a read-only store stamps nothing.
+    /// - Returns: The open store.
+    /// - Throws: ``AuditError/databaseMissing(path:)`` when nothing is at `path`,
+    ///   ``AuditError/notAuditDatabase(path:reason:)`` for a folder, an empty file, a file that is not SQLite or a
+    ///   database without snapstep's tables, ``AuditError/newerSchema(path:version:supported:)``, or
+    ///   ``AuditError/sqlite(operation:code:message:path:)``.
+    public static func openForReading(
+        path: String, now: @escaping @Sendable () -> Date = Date.init
+    ) throws(AuditError) -> AuditStore {
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
+            throw .databaseMissing(path: path)
+        }
+        guard !isFolder.boolValue else { throw .notAuditDatabase(path: path, reason: "it is a folder") }
+
+        let connection = try SQLiteConnection(path: path, access: .readOnly)
+        try connection.execute("PRAGMA busy_timeout = 10000", operation: "setting the busy time-out")
+        try AuditSchema.check(on: connection)
         return AuditStore(connection: connection, path: path, now: now)
     }
 
@@ -71,7 +101,7 @@ public final class AuditStore: Sendable {
     /// - Returns: An empty store that disappears with the value.
     /// - Throws: ``AuditError/sqlite(operation:code:message:path:)`` when SQLite cannot allocate it.
     public static func openInMemory(now: @escaping @Sendable () -> Date = Date.init) throws(AuditError) -> AuditStore {
-        let connection = try SQLiteConnection(path: ":memory:", create: true)
+        let connection = try SQLiteConnection(path: ":memory:", access: .readWriteCreate)
         try configure(connection)
         try AuditSchema.install(on: connection)
         return AuditStore(connection: connection, path: ":memory:", now: now)

@@ -6,6 +6,16 @@ import CSQLite
 /// behind a `Mutex`, because a transaction spans several calls that SQLite's own per-call mutex could not keep
 /// together anyway.
 final class SQLiteConnection {
+    /// What a connection may do to its file.
+    enum Access {
+        /// Read only: the file is never written, and a missing one is not created.
+        case readOnly
+        /// Read and write an existing file.
+        case readWrite
+        /// Read and write, creating the file when it does not exist.
+        case readWriteCreate
+    }
+
     /// The database file's path, for error messages.
     let path: String
 
@@ -15,12 +25,16 @@ final class SQLiteConnection {
     ///
     /// - Parameters:
     ///   - path: The file, or `:memory:` for a private in-memory database.
-    ///   - create: Whether to create the file when it does not exist.
+    ///   - access: Whether to open it read-only, read-write, or read-write and create it when it does not exist.
     /// - Throws: ``AuditError/sqlite(operation:code:message:path:)`` when SQLite cannot open it.
-    init(path: String, create: Bool) throws(AuditError) {
+    init(path: String, access: Access) throws(AuditError) {
         self.path = path
-        var flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX
-        if create { flags |= SQLITE_OPEN_CREATE }
+        let flags: Int32
+        switch access {
+        case .readOnly: flags = SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX
+        case .readWrite: flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX
+        case .readWriteCreate: flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
+        }
 
         var opened: OpaquePointer?
         let status = sqlite3_open_v2(path, &opened, flags, nil)

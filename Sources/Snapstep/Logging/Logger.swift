@@ -1,6 +1,12 @@
 import Foundation
 import Synchronization
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// A small structured logger with swift-log's shape: a label, seven levels, metadata, and lazy messages.
 ///
 /// The library logs wire details at `trace`, one line per AWS call or poll at `debug`, and recoveries such as a
@@ -98,6 +104,9 @@ public protocol LogHandler: Sendable {
 }
 
 /// A handler that writes one line per message to standard error, metadata sorted by key.
+///
+/// Each line goes out in `write(2)` calls of its own; a stderr that is closed, full or no longer read loses the line
+/// and nothing else, since there is nowhere left to report it.
 public struct StandardErrorLogHandler: LogHandler {
     /// The least severe level this handler writes.
     public let level: Logger.Level
@@ -113,7 +122,26 @@ public struct StandardErrorLogHandler: LogHandler {
     public func write(level: Logger.Level, label: String, message: String, metadata: Logger.Metadata) {
         let fields = metadata.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
         let line = "\(level) \(label): \(message)" + (fields.isEmpty ? "" : " \(fields)") + "\n"
-        FileHandle.standardError.write(Data(line.utf8))
+        writeToStandardError(line)
+    }
+}
+
+/// Writes all of `line` to stderr with `write(2)`, carrying on after an interruption or a short write, and giving up
+/// silently on any other failure.
+private func writeToStandardError(_ line: String) {
+    Array(line.utf8).withUnsafeBytes { buffer in
+        guard let start = buffer.baseAddress else { return }
+        var offset = 0
+        while offset < buffer.count {
+            let written = write(STDERR_FILENO, start + offset, buffer.count - offset)
+            if written > 0 {
+                offset += written
+            } else if written < 0, errno == EINTR {
+                continue
+            } else {
+                return
+            }
+        }
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -26,6 +27,22 @@ struct SpawnedProcess: Sendable {
         }
     }
 
+    /// Where a child's standard output goes.
+    enum Output: Sendable {
+        /// A file, created or emptied.
+        case file(URL)
+        /// Nowhere: the descriptor is closed, as `>&-` leaves it.
+        case closed
+        /// A device opened for writing, such as `/dev/full`, where every write fails with `ENOSPC`.
+        case device(String)
+        /// A descriptor of the test process, such as a pipe's write end, which the child gets as its stdout.
+        case descriptor(Int32)
+    }
+
+    /// Held while a child starts and while a pipe is made, so that no child inherits a pipe end in the moment before
+    /// it is marked close-on-exec.
+    static let descriptorLock = Mutex(())
+
     /// The child's process id.
     let processID: pid_t
 
@@ -46,12 +63,40 @@ struct SpawnedProcess: Sendable {
         standardOutput: URL,
         standardError: URL? = nil
     ) throws -> SpawnedProcess {
+        try spawn(
+            executable, arguments: arguments, environment: environment, output: .file(standardOutput),
+            standardError: standardError)
+    }
+
+    /// Starts `executable` with empty standard input, standard output going to `output`, and standard error going to
+    /// a file.
+    ///
+    /// - Parameters:
+    ///   - executable: The program's absolute path.
+    ///   - arguments: Its arguments, without the program's name.
+    ///   - environment: Its whole environment.
+    ///   - output: Where standard output goes, or whether it is closed.
+    ///   - standardError: The file that receives standard error, or `nil` for the same place as standard output.
+    /// - Returns: The running child.
+    /// - Throws: ``HarnessError/systemCallFailed(operation:errorNumber:)`` naming `posix_spawn` when it fails.
+    static func spawn(
+        _ executable: URL,
+        arguments: [String],
+        environment: [String: String],
+        output: Output,
+        standardError: URL?
+    ) throws -> SpawnedProcess {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         let createFlags = O_WRONLY | O_CREAT | O_TRUNC
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, standardOutput.path, createFlags, 0o644)
+        switch output {
+        case .file(let file): posix_spawn_file_actions_addopen(&actions, 1, file.path, createFlags, 0o644)
+        case .closed: posix_spawn_file_actions_addclose(&actions, 1)
+        case .device(let path): posix_spawn_file_actions_addopen(&actions, 1, path, O_WRONLY, 0)
+        case .descriptor(let descriptor): posix_spawn_file_actions_adddup2(&actions, descriptor, 1)
+        }
         if let standardError {
             posix_spawn_file_actions_addopen(&actions, 2, standardError.path, createFlags, 0o644)
         } else {
@@ -76,7 +121,9 @@ struct SpawnedProcess: Sendable {
         let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer { (argv + envp).forEach { free($0) } }
         var processID = pid_t()
-        let result = posix_spawn(&processID, executable.path, &actions, &attributes, argv, envp)
+        let result = descriptorLock.withLock { _ in
+            posix_spawn(&processID, executable.path, &actions, &attributes, argv, envp)
+        }
         guard result == 0 else {
             throw HarnessError.systemCallFailed(operation: "posix_spawn \(executable.path)", errorNumber: result)
         }
