@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Synchronization
 
 /// A small structured logger with swift-log's shape: a label, seven levels, metadata, and lazy messages.
@@ -113,7 +113,7 @@ public struct StandardErrorLogHandler: LogHandler {
     public func write(level: Logger.Level, label: String, message: String, metadata: Logger.Metadata) {
         let fields = metadata.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
         let line = "\(level) \(label): \(message)" + (fields.isEmpty ? "" : " \(fields)") + "\n"
-        FileHandle.standardError.write(Data(line.utf8))
+        StandardStream.error.write(line)
     }
 }
 
