@@ -20,9 +20,10 @@ public struct StandardStream: Sendable {
     public func write(_ text: String) -> Int32 {
         var text = text
         return text.withUTF8 { bytes in
+            guard let start = bytes.baseAddress else { return 0 }
             var offset = 0
             while offset < bytes.count {
-                let written = Glibc.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
+                let written = Glibc.write(descriptor, start + offset, bytes.count - offset)
                 if written < 0 {
                     if errno == EINTR { continue }
                     return errno
