@@ -17,6 +17,9 @@ let package = Package(
         // libyaml, for workflow files.
         .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
 
+        // libxml2, for the XML answers of the Query APIs.
+        .systemLibrary(name: "CXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
+
         // libcurl, the HTTP client under the wire layer.
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
 
@@ -28,7 +31,7 @@ let package = Package(
 
         // The wire layer, the EC2 and STS clients, credentials, the waiter, the snapshot step, fleets, workflows and
         // the audit trail.
-        .target(name: "Snapstep", dependencies: ["SnapstepSigning", "CCurl", "CSQLite", "CYAML"]),
+        .target(name: "Snapstep", dependencies: ["SnapstepSigning", "CCurl", "CSQLite", "CXML2", "CYAML"]),
 
         // The `snapstep` command: parses arguments, calls the library, maps errors to exit codes.
         .executableTarget(name: "SnapstepCLI", dependencies: ["Snapstep", "CMalloc"]),

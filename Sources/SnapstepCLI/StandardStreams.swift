@@ -1,3 +1,4 @@
+import Snapstep
 import Synchronization
 
 #if canImport(Glibc)
@@ -67,14 +68,14 @@ final class StandardStreams: Sendable {
     func writeOutput(_ text: String, fallback: String? = nil) {
         state.withLock { state in
             if state.outputError == nil {
-                state.outputError = Self.writeAll(text, to: STDOUT_FILENO)
+                state.outputError = StandardStream.output.write(text)
                 if state.outputError == nil { return }
             }
             if !state.hasAnnouncedLoss, let error = state.outputError {
                 state.hasAnnouncedLoss = true
-                _ = Self.writeAll(Self.lossSentence(errorNumber: error), to: STDERR_FILENO)
+                _ = StandardStream.error.write(Self.lossSentence(errorNumber: error))
             }
-            _ = Self.writeAll(fallback ?? text, to: STDERR_FILENO)
+            _ = StandardStream.error.write(fallback ?? text)
         }
     }
 
@@ -82,7 +83,7 @@ final class StandardStreams: Sendable {
     ///
     /// - Parameter text: The text, with its line end.
     func writeError(_ text: String) {
-        state.withLock { _ in _ = Self.writeAll(text, to: STDERR_FILENO) }
+        state.withLock { _ in _ = StandardStream.error.write(text) }
     }
 
     // MARK: - Helpers
@@ -97,33 +98,6 @@ final class StandardStreams: Sendable {
     /// non-blocking pipe.
     ///
     /// - Returns: The `errno` of the failure, or `nil` when every byte was written.
-    private static func writeAll(_ text: String, to descriptor: Int32) -> Int32? {
-        Array(text.utf8).withUnsafeBytes { buffer -> Int32? in
-            guard let start = buffer.baseAddress else { return nil }
-            var offset = 0
-            while offset < buffer.count {
-                let written = write(descriptor, start + offset, buffer.count - offset)
-                if written > 0 {
-                    offset += written
-                    continue
-                }
-
-                let error = written == 0 ? EIO : errno
-                switch error {
-                case EINTR: continue
-                case EAGAIN: waitUntilWritable(descriptor)
-                default: return error
-                }
-            }
-            return nil
-        }
-    }
-
-    private static func waitUntilWritable(_ descriptor: Int32) {
-        var target = pollfd(fd: descriptor, events: Int16(POLLOUT), revents: 0)
-        _ = poll(&target, 1, -1)
-    }
-
     private static func isOpen(_ descriptor: Int32) -> Bool {
         fcntl(descriptor, F_GETFD) != -1 || errno != EBADF
     }

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// An AWS access key, with the session token and expiry that temporary credentials carry.
 ///

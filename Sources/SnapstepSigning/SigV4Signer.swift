@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Signs requests with AWS Signature Version 4 in the `Authorization` header.
 ///

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// A signing instant broken into its UTC calendar fields, formatted by hand so no locale, time zone or calendar
 /// setting of the host can change a signature.

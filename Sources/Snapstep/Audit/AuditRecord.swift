@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import SnapstepSigning
 
 /// One stored event of the audit trail, exactly as written: the columns the hash covers, and the hashes.

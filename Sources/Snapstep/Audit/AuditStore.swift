@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Synchronization
 
 #if canImport(Glibc)
@@ -83,11 +83,11 @@ public final class AuditStore: Sendable {
     public static func openForReading(
         path: String, now: @escaping @Sendable () -> Date = Date.init
     ) throws(AuditError) -> AuditStore {
-        var isFolder: ObjCBool = false
+        var isFolder = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
             throw .databaseMissing(path: path)
         }
-        guard !isFolder.boolValue else { throw .notAuditDatabase(path: path, reason: "it is a folder") }
+        guard !isFolder else { throw .notAuditDatabase(path: path, reason: "it is a folder") }
 
         let connection = try SQLiteConnection(path: path, access: .readOnly)
         try connection.execute("PRAGMA busy_timeout = 10000", operation: "setting the busy time-out")
@@ -115,7 +115,7 @@ public final class AuditStore: Sendable {
     public static func defaultPath(environment: [String: String]) -> String {
         if let explicit = environment["SNAPSTEP_AUDIT_DB"], !explicit.isEmpty { return explicit }
         if let state = environment["XDG_STATE_HOME"], state.hasPrefix("/") { return "\(state)/snapstep/audit.sqlite" }
-        let home = environment["HOME"] ?? NSHomeDirectory()
+        let home = environment["HOME"] ?? FileManager.default.homeDirectoryForCurrentUser.path
         return "\(home)/.local/state/snapstep/audit.sqlite"
     }
 
@@ -207,13 +207,13 @@ public final class AuditStore: Sendable {
     }
 
     private static func prepareFile(at path: String) throws(AuditError) {
-        let folder = (path as NSString).deletingLastPathComponent
+        let folder = path.lastIndex(of: "/").map { String(path[..<$0]) } ?? ""
         if !folder.isEmpty, !FileManager.default.fileExists(atPath: folder) {
             do {
                 try FileManager.default.createDirectory(
                     atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             } catch {
-                throw .cannotCreateFolder(path: folder, reason: error.localizedDescription)
+                throw .cannotCreateFolder(path: folder, reason: FileProblem.creatingFolder(folder, error: error))
             }
         }
 

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// The one time format of the audit database: ISO 8601 in UTC with milliseconds, such as
 /// `2026-12-03T17:54:01.123Z`, which sorts as text in time order.

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// A JSON value with one canonical text: object keys sorted by their UTF-8 bytes, no insignificant white space, and
 /// only the escapes JSON requires.

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Run ids: readable, sortable by start time, and unique enough for runs started in the same second.
 ///

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// The AWS CLI's two configuration files, read the way the CLI reads them.
 ///
@@ -19,7 +19,7 @@ public struct AWSConfigFiles: Sendable, Equatable {
     /// - Returns: The profiles of both files.
     /// - Throws: ``CredentialsError/invalid(source:reason:)`` when a file exists but cannot be read.
     public static func load(environment: [String: String]) throws(CredentialsError) -> AWSConfigFiles {
-        let home = environment["HOME"] ?? NSHomeDirectory()
+        let home = environment["HOME"] ?? FileManager.default.homeDirectoryForCurrentUser.path
         let configPath = environment["AWS_CONFIG_FILE"].map(expandTilde(home: home)) ?? "\(home)/.aws/config"
         let credentialsPath =
             environment["AWS_SHARED_CREDENTIALS_FILE"].map(expandTilde(home: home)) ?? "\(home)/.aws/credentials"
@@ -30,7 +30,7 @@ public struct AWSConfigFiles: Sendable, Equatable {
             if name == "default" {
                 profile = "default"
             } else if name.hasPrefix("profile ") {
-                profile = name.dropFirst("profile ".count).trimmingCharacters(in: .whitespaces)
+                profile = name.dropFirst("profile ".count).trimmingASCIIWhitespace()
             } else {
                 continue  // sso-session, services and other non-profile sections
             }
@@ -51,11 +51,11 @@ public struct AWSConfigFiles: Sendable, Equatable {
         var sections: [String: [String: String]] = [:]
         var current: String?
         for rawLine in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
-            let line = rawLine.trimmingCharacters(in: .whitespaces)
+            let line = rawLine.trimmingASCIIWhitespace()
             if line.isEmpty || line.hasPrefix("#") || line.hasPrefix(";") { continue }
             // A header may carry a comment after its closing bracket, as in `[profile prod] ; production`.
             if line.hasPrefix("["), let close = line.lastIndex(of: "]") {
-                let name = line[line.index(after: line.startIndex)..<close].trimmingCharacters(in: .whitespaces)
+                let name = line[line.index(after: line.startIndex)..<close].trimmingASCIIWhitespace()
                 current = name
                 sections[name, default: [:]] = sections[name] ?? [:]
                 continue
@@ -63,8 +63,8 @@ public struct AWSConfigFiles: Sendable, Equatable {
             guard let section = current, let first = rawLine.first, !first.isWhitespace,
                 let equals = line.firstIndex(of: "=")
             else { continue }
-            let key = line[..<equals].trimmingCharacters(in: .whitespaces).lowercased()
-            let value = line[line.index(after: equals)...].trimmingCharacters(in: .whitespaces)
+            let key = line[..<equals].trimmingASCIIWhitespace().lowercased()
+            let value = line[line.index(after: equals)...].trimmingASCIIWhitespace()
             sections[section]?[key] = value
         }
         return sections
@@ -75,7 +75,7 @@ public struct AWSConfigFiles: Sendable, Equatable {
         do {
             return parseINI(try String(contentsOfFile: path, encoding: .utf8))
         } catch {
-            throw .invalid(source: path, reason: "the file cannot be read: \(error.localizedDescription)")
+            throw .invalid(source: path, reason: "the file cannot be read: \(FileProblem.reading(path, error: error))")
         }
     }
 

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import SnapstepSigning
 
 /// Credentials of an assumed role, cached and refreshed ahead of their expiry.

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import SnapstepSigning
 
 /// The credentials endpoint of ECS, EKS Pod Identity and similar containers.
@@ -79,7 +79,7 @@ public struct ContainerCredentials: Sendable {
     private func authorizationToken() throws(CredentialsError) -> String? {
         if let path = environment["AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"], !path.isEmpty {
             do {
-                return try String(contentsOfFile: path, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+                return try String(contentsOfFile: path, encoding: .utf8).trimmingASCIIWhitespace()
             } catch {
                 throw .invalid(
                     source: "container", reason: "cannot read AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE \(path)")

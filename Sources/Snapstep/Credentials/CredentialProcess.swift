@@ -1,4 +1,4 @@
-import Foundation
+import Glibc
 import SnapstepSigning
 
 /// A profile's `credential_process`: a command whose standard output is a JSON credentials document.
@@ -24,24 +24,74 @@ public struct CredentialProcess: Sendable {
     ///   something other than a credentials document.
     public func fetch() async throws(CredentialsError) -> AWSCredentials {
         let source = "profile:\(profile) credential_process"
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", command]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardInput = FileHandle.nullDevice
-
+        let output: [UInt8]
+        let status: Int32
         do {
-            try process.run()
+            (output, status) = try Self.run(["/bin/sh", "-c", command])
         } catch {
-            throw .invalid(source: source, reason: "the command could not start: \(error.localizedDescription)")
+            throw .invalid(
+                source: source, reason: "the command could not start: \(FileProblem.systemMessage(error.code))")
         }
-        // Read before waiting, so a large output cannot fill the pipe and block the child.
-        let bytes = [UInt8](output.fileHandleForReading.readDataToEndOfFile())
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw .invalid(source: source, reason: "the command exited with status \(process.terminationStatus)")
+        guard status == 0 else {
+            throw .invalid(source: source, reason: "the command \(Self.describe(status: status))")
         }
-        return try CredentialsDocument.parse(bytes, source: source)
+        return try CredentialsDocument.parse(output, source: source)
+    }
+
+    /// Why a child could not be started: the `errno` of the call that failed.
+    private struct SpawnError: Error {
+        var code: Int32
+    }
+
+    /// Runs `arguments` with standard input from `/dev/null`, standard error passed through, and the environment
+    /// inherited, and reads its standard output to the end.
+    ///
+    /// - Returns: The output and the wait status.
+    private static func run(_ arguments: [String]) throws(SpawnError) -> (output: [UInt8], status: Int32) {
+        var pipeEnds: [Int32] = [-1, -1]
+        guard pipe(&pipeEnds) == 0 else { throw SpawnError(code: errno) }
+        let (readEnd, writeEnd) = (pipeEnds[0], pipeEnds[1])
+        // Neither end may leak into the child as it is: the write end reaches it as standard output only.
+        _ = fcntl(readEnd, F_SETFD, FD_CLOEXEC)
+        _ = fcntl(writeEnd, F_SETFD, FD_CLOEXEC)
+
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_adddup2(&actions, writeEnd, STDOUT_FILENO)
+
+        let argv = arguments.map { strdup($0) } + [nil]
+        defer { for argument in argv { free(argument) } }
+        var child = pid_t()
+        let spawned = posix_spawn(&child, arguments[0], &actions, nil, argv, environ)
+        close(writeEnd)
+        guard spawned == 0 else {
+            close(readEnd)
+            throw SpawnError(code: spawned)
+        }
+
+        // Read to the end before waiting, so that a large output cannot fill the pipe and block the child.
+        var output: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let count = read(readEnd, &buffer, buffer.count)
+            if count > 0 {
+                output += buffer[..<count]
+            } else if count == 0 || errno != EINTR {
+                break
+            }
+        }
+        close(readEnd)
+
+        var status: Int32 = 0
+        while waitpid(child, &status, 0) < 0 && errno == EINTR {}
+        return (output, status)
+    }
+
+    /// How a child ended, from its wait status: "exited with status 2" or "was killed by signal 9".
+    private static func describe(status: Int32) -> String {
+        let signal = status & 0x7f
+        return signal == 0 ? "exited with status \((status >> 8) & 0xff)" : "was killed by signal \(signal)"
     }
 }

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import SnapstepSigning
 
 /// The role credentials of an EC2 instance, from the instance metadata service with IMDSv2 session tokens.

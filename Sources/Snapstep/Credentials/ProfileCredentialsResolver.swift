@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import SnapstepSigning
 
 /// Turns a named profile of the AWS configuration files into a credentials provider, as the AWS CLI does:

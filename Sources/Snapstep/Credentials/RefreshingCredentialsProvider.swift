@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import SnapstepSigning
 
 /// Temporary credentials from a source that can be asked again (a process, the container or instance metadata

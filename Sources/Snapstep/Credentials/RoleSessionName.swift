@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Session names for assumed roles: readable in CloudTrail, and within STS's rules (2 to 64 characters of
 /// `[\w+=,.@-]`).
@@ -15,7 +15,8 @@ public enum RoleSessionName {
     public static func isValid(_ name: String) -> Bool {
         (2...64).contains(name.count)
             && name.unicodeScalars.allSatisfy {
-                ($0.isASCII && (CharacterSet.alphanumerics.contains($0) || "_+=,.@-".unicodeScalars.contains($0)))
+                ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0)
+                    || "_+=,.@-".unicodeScalars.contains($0)
             }
     }
 }

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import SnapstepSigning
 
 /// Credentials for a role assumed with a web identity token (EKS service accounts, CI OIDC), through STS
@@ -36,8 +36,7 @@ public struct WebIdentityCredentials: Sendable {
     public func fetch() async throws(CredentialsError) -> AWSCredentials {
         let token: String
         do {
-            token = try String(contentsOfFile: tokenFile, encoding: .utf8).trimmingCharacters(
-                in: .whitespacesAndNewlines)
+            token = try String(contentsOfFile: tokenFile, encoding: .utf8).trimmingASCIIWhitespace()
         } catch {
             throw .invalid(source: "web-identity", reason: "cannot read the token file \(tokenFile)")
         }

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Reads EC2's XML answers into ``Snapshot`` and ``Volume`` values.
 enum EC2Response {
@@ -51,7 +51,7 @@ enum EC2Response {
 
     /// Reads `"37%"`, `"37"` or `""`.
     static func parseProgress(_ text: String) -> Int? {
-        Int(text.trimmingCharacters(in: CharacterSet(charactersIn: "% ")))
+        Int(text.trimmingASCII { $0 == UInt8(ascii: "%") || $0 == UInt8(ascii: " ") })
     }
 
     /// Reads EC2's ISO 8601 times, with or without fractional seconds.

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// An EBS snapshot as DescribeSnapshots and CreateSnapshot report it.
 public struct Snapshot: Sendable, Equatable {

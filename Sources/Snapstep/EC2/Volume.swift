@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// An EBS volume as DescribeVolumes reports it: what is needed to check it and to recreate it.
 public struct Volume: Sendable, Equatable {

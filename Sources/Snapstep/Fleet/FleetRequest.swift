@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// A snapshot run over many volumes: which volumes (named, or chosen by a selector), in which accounts and regions
 /// of one integration, with which tags, and how fast.

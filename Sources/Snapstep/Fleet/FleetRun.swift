@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Synchronization
 
 /// Snapshots many volumes across the accounts and regions of one integration, streaming one result per volume.

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Where a command acts: the region, the account if one was asked for, the endpoints, the base credentials and
 /// the role that reaches the account.

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// A JSON object of the config file with its dotted path, for strict reading with messages that name the member.
 struct ConfigObject {
@@ -7,11 +7,11 @@ struct ConfigObject {
         var reason: String
     }
 
-    let members: [String: Any]
+    let members: [String: JSONTree]
     let path: String
 
-    init(_ value: Any, at path: String) throws(Problem) {
-        guard let members = value as? [String: Any] else {
+    init(_ value: JSONTree, at path: String) throws(Problem) {
+        guard let members = value.objectMembers else {
             throw Problem(reason: "\(path.isEmpty ? "the file" : path) must be a JSON object")
         }
         self.members = members
@@ -38,7 +38,7 @@ struct ConfigObject {
 
     func optionalString(_ key: String) throws(Problem) -> String? {
         guard let value = members[key] else { return nil }
-        guard let string = value as? String, !string.isEmpty else {
+        guard let string = value.stringValue, !string.isEmpty else {
             throw Problem(reason: "\(name(of: key)) must be a non-empty string")
         }
         return string
@@ -51,7 +51,8 @@ struct ConfigObject {
 
     func optionalStrings(_ key: String) throws(Problem) -> [String]? {
         guard let value = members[key] else { return nil }
-        guard let strings = value as? [String] else {
+        guard let strings = value.arrayItems?.compactMap(\.stringValue), strings.count == value.arrayItems?.count
+        else {
             throw Problem(reason: "\(name(of: key)) must be a list of strings")
         }
         return strings
@@ -59,7 +60,7 @@ struct ConfigObject {
 
     func optionalInteger(_ key: String) throws(Problem) -> Int? {
         guard let value = members[key] else { return nil }
-        guard let number = value as? NSNumber, let integer = Int(exactly: number.doubleValue) else {
+        guard let number = value.numberValue, let integer = Int(exactly: number) else {
             throw Problem(reason: "\(name(of: key)) must be a whole number")
         }
         return integer

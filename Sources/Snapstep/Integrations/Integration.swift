@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// A named way into AWS: where its credentials come from, the regions it may act in, its accounts and the roles
 /// that reach them, and an optional endpoint.

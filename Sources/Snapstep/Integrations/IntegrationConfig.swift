@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// The integrations config file: a JSON object whose `integrations` member names each integration.
 ///
@@ -27,7 +27,7 @@ public struct IntegrationConfig: Sendable, Equatable {
     public static func path(explicit: String?, environment: [String: String]) -> String {
         if let explicit { return explicit }
         if let fromEnvironment = environment["SNAPSTEP_CONFIG"], !fromEnvironment.isEmpty { return fromEnvironment }
-        let home = environment["HOME"] ?? NSHomeDirectory()
+        let home = environment["HOME"] ?? FileManager.default.homeDirectoryForCurrentUser.path
         return "\(home)/.config/snapstep/config.json"
     }
 
@@ -42,7 +42,7 @@ public struct IntegrationConfig: Sendable, Equatable {
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
-            throw .configUnreadable(path: path, reason: error.localizedDescription)
+            throw .configUnreadable(path: path, reason: FileProblem.reading(path, error: error))
         }
         return try parse(data, path: path)
     }
@@ -55,11 +55,11 @@ public struct IntegrationConfig: Sendable, Equatable {
     /// - Returns: The config.
     /// - Throws: ``IntegrationError/invalidConfig(path:reason:)`` naming the member at fault.
     public static func parse(_ data: Data, path: String) throws(IntegrationError) -> IntegrationConfig {
-        let json: Any
+        let json: JSONTree
         do {
-            json = try JSONSerialization.jsonObject(with: data)
+            json = try JSONTree.parse(data)
         } catch {
-            throw .invalidConfig(path: path, reason: "the file is not valid JSON (\(error.localizedDescription))")
+            throw .invalidConfig(path: path, reason: "the file is not valid JSON (\(JSONTree.describe(error)))")
         }
         do {
             let root = try ConfigObject(json, at: "")

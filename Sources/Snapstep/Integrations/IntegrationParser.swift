@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Reads one integration of the config file.
 enum IntegrationParser {

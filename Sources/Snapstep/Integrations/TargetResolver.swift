@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Works out a command's ``AWSTarget`` from its options, the integrations config file and the environment, the
 /// way the AWS CLI reads the environment when no integration is named.

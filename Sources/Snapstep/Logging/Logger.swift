@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Synchronization
 
 #if canImport(Glibc)
@@ -122,26 +122,7 @@ public struct StandardErrorLogHandler: LogHandler {
     public func write(level: Logger.Level, label: String, message: String, metadata: Logger.Metadata) {
         let fields = metadata.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
         let line = "\(level) \(label): \(message)" + (fields.isEmpty ? "" : " \(fields)") + "\n"
-        writeToStandardError(line)
-    }
-}
-
-/// Writes all of `line` to stderr with `write(2)`, carrying on after an interruption or a short write, and giving up
-/// silently on any other failure.
-private func writeToStandardError(_ line: String) {
-    Array(line.utf8).withUnsafeBytes { buffer in
-        guard let start = buffer.baseAddress else { return }
-        var offset = 0
-        while offset < buffer.count {
-            let written = write(STDERR_FILENO, start + offset, buffer.count - offset)
-            if written > 0 {
-                offset += written
-            } else if written < 0, errno == EINTR {
-                continue
-            } else {
-                return
-            }
-        }
+        StandardStream.error.write(line)
     }
 }
 

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import SnapstepSigning
 
 /// The STS calls snapstep makes, over the Query API version 2011-06-15, at the regional STS endpoint.

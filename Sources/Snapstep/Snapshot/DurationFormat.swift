@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Reads and writes the durations of `--timeout`: `90s`, `15m`, `6h`, `1h30m`, or a bare number of seconds.
 public enum DurationFormat {
@@ -7,7 +7,7 @@ public enum DurationFormat {
     /// - Parameter text: Such as `90s`, `15m`, `6h`, `1h30m`, `500ms` or `45`.
     /// - Returns: The duration, or `nil` when the text is not one.
     public static func parse(_ text: String) -> Duration? {
-        let trimmed = text.trimmingCharacters(in: .whitespaces).lowercased()
+        let trimmed = text.trimmingASCIIWhitespace().lowercased()
         if let seconds = Double(trimmed), seconds.isFinite {
             return seconds >= 0 && seconds <= longestSeconds ? .seconds(seconds) : nil
         }

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// What one snapshot step is asked to do: which volume, where, with which tags, and how long to wait.
 public struct SnapshotRequest: Sendable, Equatable {

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// The Create Snapshot step: checks the input, confirms the account and the volume, creates the snapshot with its
 /// tags, and waits until EC2 reports it `completed`.

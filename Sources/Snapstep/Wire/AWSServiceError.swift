@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// An error answer from an AWS service, with what AWS support asks for: the code, the message and the request id.
 public struct AWSServiceError: Error, Equatable, Sendable, CustomStringConvertible {

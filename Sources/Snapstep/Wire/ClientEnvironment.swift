@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// What the AWS clients of one run share: the transport, the clocks, randomness, the retry policy and budget, the
 /// per-call time-out, the logger and the call statistics.

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import SnapstepSigning
 
 /// Calls one AWS Query API endpoint: signs each request, sends it, reads the XML answer, and retries what is worth
@@ -232,7 +232,7 @@ public struct QueryClient: Sendable {
         let correction = environment.signingClock.correct(toServerDate: serverDate)
         environment.logger.debug(
             "Corrected the signing clock from the server's Date header",
-            metadata: ["aws.error.code": code, "clock.correction.s": String(format: "%.0f", correction)])
+            metadata: ["aws.error.code": code, "clock.correction.s": String(Int(correction.rounded()))])
         return true
     }
 

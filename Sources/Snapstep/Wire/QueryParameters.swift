@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import SnapstepSigning
 
 /// The parameters of one AWS Query API call, in the order they are encoded.

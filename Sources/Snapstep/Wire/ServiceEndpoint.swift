@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Where one AWS service is reached in one region, and the names its requests are signed with.
 public struct ServiceEndpoint: Sendable, Equatable {

@@ -1,8 +1,4 @@
-import Foundation
-
-#if canImport(FoundationXML)
-    import FoundationXML
-#endif
+internal import CXML2
 
 /// An element of a parsed XML document, with names stripped of any namespace prefix.
 ///
@@ -27,19 +23,51 @@ public struct XMLNode: Sendable, Equatable {
 
     /// Parses a document and returns its root element.
     ///
+    /// libxml2 parses it without reaching the network and without expanding entities other than XML's own.
+    ///
     /// - Parameter bytes: The document's bytes.
     /// - Returns: The root element.
     /// - Throws: ``XMLParseError`` when the bytes are not well-formed XML.
     public static func parse(_ bytes: [UInt8]) throws(XMLParseError) -> XMLNode {
-        let builder = TreeBuilder()
-        let parser = XMLParser(data: Data(bytes))
-        parser.shouldProcessNamespaces = true
-        parser.delegate = builder
-        guard parser.parse(), let root = builder.root else {
-            let reason = parser.parserError.map { String(describing: $0) } ?? "the document is empty"
-            throw XMLParseError(reason: reason)
+        guard !bytes.isEmpty else { throw XMLParseError(reason: "the document is empty") }
+        guard bytes.count <= Int(Int32.max) else { throw XMLParseError(reason: "the document is too large") }
+        _ = parserIsReady
+
+        let options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue)
+        let document = bytes.withUnsafeBufferPointer { buffer in
+            buffer.withMemoryRebound(to: CChar.self) { chars in
+                xmlReadMemory(chars.baseAddress, Int32(chars.count), nil, nil, options)
+            }
         }
-        return root
+        guard let document else {
+            let message = xmlGetLastError()?.pointee.message.map { String(cString: $0) } ?? ""
+            let reason = message.trimmingASCIIWhitespace()
+            throw XMLParseError(reason: reason.isEmpty ? "the document is not well-formed XML" : reason)
+        }
+        defer { xmlFreeDoc(document) }
+        guard let root = xmlDocGetRootElement(document) else {
+            throw XMLParseError(reason: "the document has no root element")
+        }
+        return XMLNode(element: root)
+    }
+
+    /// Copies a libxml2 element and its child elements; the text is that of its own text and CDATA children.
+    private init(element: xmlNodePtr) {
+        self.init(name: element.pointee.name.map { String(cString: $0) } ?? "")
+        var text = ""
+        var child = element.pointee.children
+        while let node = child {
+            switch node.pointee.type {
+            case XML_ELEMENT_NODE:
+                children.append(XMLNode(element: node))
+            case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
+                if let content = node.pointee.content { text += String(cString: content) }
+            default:
+                break
+            }
+            child = node.pointee.next
+        }
+        self.text = text.trimmingASCIIWhitespace()
     }
 
     /// The first child named `name`.
@@ -73,39 +101,5 @@ public struct XMLParseError: Error, Equatable, Sendable {
     public var reason: String
 }
 
-/// Builds an ``XMLNode`` tree from XMLParser's events.
-private final class TreeBuilder: NSObject, XMLParserDelegate {
-    private var stack: [(node: XMLNode, text: String)] = []
-    var root: XMLNode?
-
-    func parser(
-        _ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?, qualifiedName: String?,
-        attributes: [String: String] = [:]
-    ) {
-        let local = elementName.split(separator: ":").last.map(String.init) ?? elementName
-        stack.append((XMLNode(name: local), ""))
-    }
-
-    func parser(_ parser: XMLParser, foundCharacters string: String) {
-        guard !stack.isEmpty else { return }
-        stack[stack.count - 1].text += string
-    }
-
-    func parser(_ parser: XMLParser, foundCDATA CDATABlock: Data) {
-        guard !stack.isEmpty else { return }
-        stack[stack.count - 1].text += String(decoding: CDATABlock, as: UTF8.self)
-    }
-
-    func parser(
-        _ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName: String?
-    ) {
-        guard var (node, text) = stack.popLast() else { return }
-        text = text.trimmingASCIIWhitespace()
-        node.text = text
-        if stack.isEmpty {
-            root = node
-        } else {
-            stack[stack.count - 1].node.children.append(node)
-        }
-    }
-}
+/// Readies libxml2 once, before the first parse: its set-up is not safe to run on several threads at once.
+private let parserIsReady: Void = xmlInitParser()

@@ -34,7 +34,21 @@ import Testing
         #expect(SigningClock.parseHTTPDate(text) == ManualWallClock.start.addingTimeInterval(offset))
     }
 
-    @Test(arguments: ["", "2024-05-01T12:00:00Z", "01 May 2024 12:00:00 GMT", "yesterday"])
+    @Test(arguments: [
+        ("Thu, 01 Jan 1970 00:00:00 GMT", 0.0),
+        ("Fri, 31 Dec 1999 23:59:59 GMT", 946_684_799.0),
+        ("Thu, 29 Feb 2024 06:30:15 GMT", 1_709_188_215.0),
+        ("Sun, 06 Nov 1994 08:49:37 GMT", 784_111_777.0),
+    ])
+    func readsHTTPDatesAcrossLeapYearsAndCenturies(text: String, secondsSince1970: TimeInterval) {
+        #expect(SigningClock.parseHTTPDate(text) == Date(timeIntervalSince1970: secondsSince1970))
+    }
+
+    @Test(arguments: [
+        "", "2024-05-01T12:00:00Z", "01 May 2024 12:00:00 GMT", "yesterday", "Wed, 32 May 2024 12:00:00 GMT",
+        "Wed, 01 Foo 2024 12:00:00 GMT", "Wed, 01 May 2024 24:00:00 GMT", "Wed, 01 May 2024 12:00 GMT",
+        "Wed, 01 May 2024 12:00:00 UTC",
+    ])
     func refusesOtherTimeFormats(text: String) {
         #expect(SigningClock.parseHTTPDate(text) == nil)
     }

@@ -205,7 +205,8 @@ import Testing
         #expect(
             throws: WorkflowErrors([
                 WorkflowError(
-                    location: .wholeFile("/nonexistent/w.yaml"), message: "cannot read the workflow file: no such file")
+                    location: .wholeFile("/nonexistent/w.yaml"),
+                    message: "cannot read the workflow file: no such file or directory")
             ])
         ) {
             try WorkflowParser.load(path: "/nonexistent/w.yaml")

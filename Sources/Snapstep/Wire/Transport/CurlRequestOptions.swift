@@ -1,5 +1,5 @@
 import CCurl
-import Foundation
+import FoundationEssentials
 
 /// Sets up an easy handle for one transfer: method, URL, headers, body, time limits and callbacks.
 enum CurlRequestOptions {

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import SnapstepSigning
 
 /// An HTTP request ready to send: the full URL, ordered headers and the body bytes.
@@ -42,7 +42,7 @@ public struct HTTPRequest: Sendable, Equatable {
 
     /// Returns the value of the first header named `name`, compared without regard to case.
     public func header(_ name: String) -> String? {
-        headers.first { $0.name.caseInsensitiveCompare(name) == .orderedSame }?.value
+        headers.first { $0.name.lowercased() == name.lowercased() }?.value
     }
 }
 

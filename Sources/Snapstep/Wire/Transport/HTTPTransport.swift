@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// The seam through which every AWS call goes out: ``CurlTransport`` for real
 /// calls, and scripted ones in tests.

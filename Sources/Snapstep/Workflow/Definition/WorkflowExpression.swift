@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// An expression of the workflow language, as written in `if:` or inside `${{ … }}`.
 ///
@@ -91,12 +91,12 @@ extension WorkflowExpression: CustomStringConvertible {
     private func written(inside precedence: Int) -> String {
         switch self {
         case .literal(let value):
-            if case .string(let text) = value { return "'" + text.replacingOccurrences(of: "'", with: "''") + "'" }
+            if case .string(let text) = value { return "'" + text.replacing("'", with: "''") + "'" }
             return value.description
         case .reference(let path):
             return path.enumerated().map { index, name in
                 if Self.isName(name) { return index == 0 ? name : "." + name }
-                return "['" + name.replacingOccurrences(of: "'", with: "''") + "']"
+                return "['" + name.replacing("'", with: "''") + "']"
             }.joined()
         case .not(let operand):
             return "!" + operand.written(inside: 5)

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Reads workflow files: YAML, or JSON, which libyaml reads as YAML.
 ///
@@ -59,8 +59,7 @@ public enum WorkflowParser {
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
-            let reason =
-                (error as? CocoaError)?.code == .fileReadNoSuchFile ? "no such file" : error.localizedDescription
+            let reason = FileProblem.reading(path, error: error)
             throw WorkflowErrors([
                 WorkflowError(location: .wholeFile(path), message: "cannot read the workflow file: \(reason)")
             ])

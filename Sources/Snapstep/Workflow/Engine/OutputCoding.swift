@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Turns step outputs into the strings the run's state stores, and back, by each output's declared kind.
 enum OutputCoding {
@@ -32,36 +32,32 @@ enum OutputCoding {
     }
 
     private static func json(_ value: Value) -> String {
-        guard let data = try? JSONSerialization.data(withJSONObject: plain(value), options: [.sortedKeys]) else {
-            return "null"
-        }
-        return String(decoding: data, as: UTF8.self)
+        tree(of: value).sortedText
     }
 
-    private static func plain(_ value: Value) -> Any {
+    private static func tree(of value: Value) -> JSONTree {
         switch value {
-        case .string(let text): text
-        case .number(let number): number
-        case .bool(let flag): flag
-        case .null: NSNull()
-        case .list(let items): items.map(plain)
-        case .map(let members): members.mapValues(plain)
+        case .string(let text): .string(text)
+        case .number(let number): .number(number)
+        case .bool(let flag): .bool(flag)
+        case .null: .null
+        case .list(let items): .array(items.map(tree(of:)))
+        case .map(let members): .object(members.mapValues(tree(of:)))
         }
     }
 
     private static func parse(_ text: String) -> Value? {
-        guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed])
-        else { return nil }
-        return value(of: object)
+        (try? JSONTree.parse(text.utf8)).map(value(of:))
     }
 
-    private static func value(of object: Any) -> Value {
-        switch object {
-        case let text as String: .string(text)
-        case let number as NSNumber: .number(number.doubleValue)
-        case let items as [Any]: .list(items.map(value(of:)))
-        case let members as [String: Any]: .map(members.mapValues(value(of:)))
-        default: .null
+    private static func value(of tree: JSONTree) -> Value {
+        switch tree {
+        case .string(let text): .string(text)
+        case .number(let number): .number(number)
+        case .bool(let flag): .bool(flag)
+        case .array(let items): .list(items.map(value(of:)))
+        case .object(let members): .map(members.mapValues(value(of:)))
+        case .null: .null
         }
     }
 }

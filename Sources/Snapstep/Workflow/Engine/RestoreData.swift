@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// What it takes to bring a deleted volume back, kept as tags on the snapshot it was deleted against: the
 /// availability zone, type, size, IOPS, throughput, encryption and KMS key, where it was attached, and its own tags.
@@ -111,13 +111,16 @@ public struct RestoreData: Sendable, Equatable {
     }
 
     private static func encodeTags(_ tags: [ResourceTag]) -> String {
-        let pairs = tags.map { [$0.key, $0.value] }
-        guard let data = try? JSONSerialization.data(withJSONObject: pairs, options: [.sortedKeys]) else { return "[]" }
-        return String(decoding: data, as: UTF8.self)
+        JSONTree.array(tags.map { .array([.string($0.key), .string($0.value)]) }).sortedText
     }
 
     private static func decodeTags(_ json: String) -> [ResourceTag] {
-        guard let pairs = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [[String]] else { return [] }
-        return pairs.compactMap { $0.count == 2 ? ResourceTag(key: $0[0], value: $0[1]) : nil }
+        guard let pairs = (try? JSONTree.parse(json.utf8))?.arrayItems else { return [] }
+        return pairs.compactMap { pair in
+            guard let items = pair.arrayItems, items.count == 2, let key = items[0].stringValue,
+                let value = items[1].stringValue
+            else { return nil }
+            return ResourceTag(key: key, value: value)
+        }
     }
 }

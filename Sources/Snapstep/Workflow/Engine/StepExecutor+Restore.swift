@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import SnapstepSigning
 
 /// Restoring volumes and deleting snapshots for retention.

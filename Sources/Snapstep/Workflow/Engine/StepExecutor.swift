@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Runs one step of one target against EC2. Every step is idempotent, so a resume can run again a step whose
 /// intent was written but whose completion was not: snapshots are found by their operation tag, volumes by theirs,

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Running the steps of every target.
 extension WorkflowEngine {

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import SnapstepSigning
 
 /// The way back: `snapstep undo RUN` recreates every volume the run deleted, from its snapshot, with the

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Runs workflows: resolves the targets, runs each step of each target in order, writes the run's state before
 /// every mutating call, records everything in the audit trail, and resumes, approves, rejects and undoes runs.

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Everything one step of one target needs while it runs: the resolved parameters, the earlier steps' outputs, the
 /// connection, and the journal it must write to before each mutating call.

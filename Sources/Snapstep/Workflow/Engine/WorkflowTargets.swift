@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// The volumes a run acts on, and what each step's expressions may read of them as `target.*`.
 ///
