@@ -57,12 +57,10 @@ public enum WorkflowParser {
         }
         let data: Data
         do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
+            data = try InputFile.contents(ofPath: path)
         } catch {
-            let reason =
-                (error as? CocoaError)?.code == .fileReadNoSuchFile ? "no such file" : error.localizedDescription
             throw WorkflowErrors([
-                WorkflowError(location: .wholeFile(path), message: "cannot read the workflow file: \(reason)")
+                WorkflowError(location: .wholeFile(path), message: "cannot read the workflow file: \(error.reason)")
             ])
         }
         guard let text = String(data: data, encoding: .utf8) else {
