@@ -4,6 +4,12 @@ import Snapstep
 /// The options of `snapstep snapshot` over many volumes: repeated `--volume`, `--volumes-from`, `--filter`,
 /// `--older-than`, lists in `--account` and `--region`, `--concurrency` and `--rate-limits`.
 enum FleetOptions {
+    /// A fleet request and the sentences to print on stderr before it runs, such as a volume named twice.
+    struct Parsed {
+        var request: FleetRequest
+        var notices: [String]
+    }
+
     /// Whether the command line asks for a run over many volumes, regions or accounts.
     static func applies(to scanner: ArgumentScanner) -> Bool {
         scanner.all("volume").count > 1 || !scanner.all("volumes-from").isEmpty || !scanner.all("filter").isEmpty
@@ -13,46 +19,69 @@ enum FleetOptions {
 
     /// Builds the fleet request.
     ///
-    /// - Throws: ``ArgumentScanner/UsageError`` naming the option at fault.
-    static func request(from scanner: ArgumentScanner) throws(ArgumentScanner.UsageError) -> FleetRequest {
-        if try scanner.single("operation-id") != nil {
-            throw .init(message: "--operation-id applies to one volume; each volume of a run gets its own")
-        }
-        var volumes = scanner.all("volume").map { FleetRequest.NamedVolume(volumeID: $0) }
-        for path in scanner.all("volumes-from") {
-            volumes += try readVolumes(from: path)
-        }
-        let filters = try scanner.all("filter").map(parseFilter)
-        let olderThan = try scanner.single("older-than").map { text throws(ArgumentScanner.UsageError) in
-            guard let duration = DurationFormat.parse(text) else {
-                throw .init(message: "--older-than \(text) is not a duration; write one such as 30d, 12h or 90m")
+    /// - Throws: ``SnapshotError/invalidInput(reason:)`` naming the option at fault, or
+    ///   ``SnapshotError/invalidLine(file:line:reason:)`` naming the file and line of a bad volume.
+    static func request(from scanner: ArgumentScanner) throws(SnapshotError) -> Parsed {
+        let list = try volumeList(from: scanner)
+        do throws(ArgumentScanner.UsageError) {
+            if try scanner.single("operation-id") != nil {
+                throw .init(message: "--operation-id applies to one volume; each volume of a run gets its own")
             }
-            return duration
-        }
-        let selector =
-            filters.isEmpty && olderThan == nil
-            ? nil : FleetRequest.Selector(filters: filters, olderThan: olderThan)
-
-        let concurrency = try scanner.single("concurrency").map { text throws(ArgumentScanner.UsageError) in
-            guard let value = Int(text) else { throw .init(message: "--concurrency \(text) is not a whole number") }
-            return value
-        }
-        let rateLimits = try scanner.single("rate-limits").map { text throws(ArgumentScanner.UsageError) in
-            guard let limits = RateLimits.parse(text) else {
-                throw .init(
-                    message: "--rate-limits \(text) is not understood; write off, default, or a list such as "
-                        + "create=100/5,describe=100/20,tags=100/10,mutating=50/5")
+            let filters = try scanner.all("filter").map(parseFilter)
+            let olderThan = try scanner.single("older-than").map(parseAge)
+            let selector =
+                filters.isEmpty && olderThan == nil
+                ? nil : FleetRequest.Selector(filters: filters, olderThan: olderThan)
+            if list.entries.isEmpty, selector == nil, let path = scanner.all("volumes-from").first {
+                throw .init(message: "--volumes-from \(path) names no volume; it holds only blank lines and comments")
             }
-            return limits
-        }
 
-        return FleetRequest(
-            volumes: volumes, selector: selector, accounts: try list(scanner.single("account")),
-            regions: try list(scanner.single("region")), integration: try scanner.single("integration"),
-            tags: try scanner.all("tag").map(SnapshotCommand.parseTag), description: try scanner.single("description"),
-            timeLimit: try scanner.single("timeout").map(SnapshotCommand.parseTimeLimit) ?? .seconds(6 * 3600),
-            waitsForCompletion: !scanner.has("no-wait"), concurrency: concurrency ?? 32,
-            rateLimits: rateLimits ?? .ec2Defaults)
+            let request = FleetRequest(
+                volumes: list.volumes, selector: selector, accounts: try self.list(scanner.single("account")),
+                regions: try self.list(scanner.single("region")), integration: try scanner.single("integration"),
+                tags: try scanner.all("tag").map(SnapshotCommand.parseTag),
+                description: try scanner.single("description"),
+                timeLimit: try scanner.single("timeout").map(SnapshotCommand.parseTimeLimit) ?? .seconds(6 * 3600),
+                waitsForCompletion: !scanner.has("no-wait"), concurrency: try concurrency(from: scanner) ?? 32,
+                rateLimits: try rateLimits(from: scanner) ?? .ec2Defaults)
+            return Parsed(request: request, notices: list.duplicates.map(\.description))
+        } catch {
+            throw .invalidInput(reason: error.message)
+        }
+    }
+
+    /// Reads `--concurrency N`: 1 to 1000 CreateSnapshot calls in flight per account and region.
+    static func concurrency(from scanner: ArgumentScanner) throws(ArgumentScanner.UsageError) -> Int? {
+        guard let text = try scanner.single("concurrency") else { return nil }
+        guard let value = Int(text), (1...1000).contains(value) else {
+            throw .init(message: "--concurrency \(text) is not a whole number from 1 to 1000")
+        }
+        return value
+    }
+
+    /// Reads `--rate-limits off|default|CLASS=BURST/REFILL,…`.
+    static func rateLimits(from scanner: ArgumentScanner) throws(ArgumentScanner.UsageError) -> RateLimits? {
+        guard let text = try scanner.single("rate-limits") else { return nil }
+        do {
+            return try RateLimits.parse(text)
+        } catch {
+            let within = error.item.isEmpty || error.item == text ? "" : "in \(error.item), "
+            throw .init(message: "--rate-limits \(text): \(within)\(error.reason)")
+        }
+    }
+
+    /// Reads `--older-than AGE`, which must carry a unit: `30d`, `12h`, `90m`, `45s`, or a mix such as `1d12h`.
+    static func parseAge(_ text: String) throws(ArgumentScanner.UsageError) -> Duration {
+        let forms =
+            "write a number with a unit: 30d (days), 12h (hours), 90m (minutes) or 45s (seconds), or a mix "
+            + "such as 1d12h"
+        if Double(text.trimmingCharacters(in: .whitespaces)) != nil {
+            throw .init(message: "--older-than \(text) has no unit; \(forms)")
+        }
+        guard let duration = DurationFormat.parse(text) else {
+            throw .init(message: "--older-than \(text) is not an age; \(forms)")
+        }
+        return duration
     }
 
     /// Reads `--filter NAME=VALUE[,VALUE…]`, such as `status=available` or `tag:Env=dev`.
@@ -65,37 +94,31 @@ enum FleetOptions {
         return EC2Filter(name: String(text[..<equals]), values: values)
     }
 
-    /// Reads a volume list: one id a line, or JSON lines with `volume_id` and optional `region` and `account_id`;
-    /// blank lines and lines starting with `#` are skipped. `-` reads standard input.
-    static func readVolumes(from path: String) throws(ArgumentScanner.UsageError) -> [FleetRequest.NamedVolume] {
-        let data: Data
-        do {
-            data =
-                path == "-"
-                ? FileHandle.standardInput.readDataToEndOfFile() : try Data(contentsOf: URL(fileURLWithPath: path))
-        } catch {
-            throw .init(message: "cannot read --volumes-from \(path): \(error.localizedDescription)")
-        }
-        var volumes: [FleetRequest.NamedVolume] = []
-        let lines = String(decoding: data, as: UTF8.self).split(
-            omittingEmptySubsequences: false, whereSeparator: \.isNewline)
-        for (index, rawLine) in lines.enumerated() {
-            let line = rawLine.trimmingCharacters(in: .whitespaces)
-            if line.isEmpty || line.hasPrefix("#") { continue }
-            guard line.hasPrefix("{") else {
-                volumes.append(FleetRequest.NamedVolume(volumeID: line))
-                continue
+    /// Gathers the named volumes: each `--volume`, then each `--volumes-from` file (`-` reads standard input).
+    ///
+    /// - Throws: ``SnapshotError/invalidInput(reason:)`` when a file cannot be read, and
+    ///   ``SnapshotError/invalidLine(file:line:reason:)`` for a line that is not a volume.
+    static func volumeList(from scanner: ArgumentScanner) throws(SnapshotError) -> VolumeList {
+        var list = VolumeList(
+            entries: scanner.all("volume").map {
+                VolumeList.Entry(
+                    volume: FleetRequest.NamedVolume(volumeID: $0), origin: VolumeList.Origin(source: "--volume"))
+            })
+        for path in scanner.all("volumes-from") {
+            let data: Data
+            do {
+                data = try InputFile.contents(ofPath: path, allowsStandardInput: true)
+            } catch {
+                throw .invalidInput(reason: "cannot read --volumes-from \(path): \(error.reason)")
             }
-            guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
-                let volumeID = object["volume_id"] as? String
-            else {
-                throw .init(message: "\(path) line \(index + 1) is not a volume id or a JSON object with volume_id")
+            do {
+                let name = path == InputFile.standardInputName ? "standard input" : path
+                list.append(contentsOf: try VolumeList.parse(data, file: name))
+            } catch {
+                throw .invalidLine(file: error.file, line: error.line, reason: error.reason)
             }
-            volumes.append(
-                FleetRequest.NamedVolume(
-                    volumeID: volumeID, region: object["region"] as? String, account: object["account_id"] as? String))
         }
-        return volumes
+        return list
     }
 
     private static func list(_ text: String?) throws(ArgumentScanner.UsageError) -> [String] {

@@ -72,6 +72,7 @@ struct FleetRunner {
                         ("volumes", .int(progress.volumes)),
                         ("completed", .int(progress.completed)),
                         ("failed", .int(progress.failed)),
+                        ("failed_scopes", .int(progress.failedScopes)),
                         (
                             "failures",
                             .object(progress.failuresByCode.sorted { $0.key < $1.key }.map { ($0.key, .int($0.value)) })
@@ -87,11 +88,23 @@ struct FleetRunner {
                     ])
                 )
             ]))
-        if progress.failed > 0 {
-            Terminal.printError(
-                "snapstep: \(progress.failed) of \(progress.volumes) volumes failed; see the error lines.")
+        if progress.failed > 0 || progress.failedScopes > 0 {
+            Terminal.printError("snapstep: \(Self.failureSentence(for: progress)); see the error lines.")
         }
         return exitCode
+    }
+
+    /// `2 of 40 volumes failed and 1 account and region could not be used`, for stderr.
+    static func failureSentence(for progress: FleetProgress) -> String {
+        var parts: [String] = []
+        if progress.failed > 0 { parts.append("\(progress.failed) of \(progress.volumes) volumes failed") }
+        if progress.failedScopes > 0 {
+            let count = progress.failedScopes
+            parts.append(
+                count == 1
+                    ? "1 account and region could not be used" : "\(count) accounts and regions could not be used")
+        }
+        return parts.joined(separator: " and ")
     }
 
     /// One volume's line: the single-volume object, or its error object with the volume, region and account.

@@ -20,10 +20,13 @@ struct SnapshotCommand {
     let mode: Mode
     let configPath: String?
     let logLevel: Logger.Level?
+    /// Sentences for stderr before the run starts, such as a volume named twice.
+    let notices: [String]
 
     /// Reads the command line.
     ///
-    /// - Throws: ``SnapshotError/invalidInput(reason:)`` naming what is wrong.
+    /// - Throws: ``SnapshotError/invalidInput(reason:)`` naming what is wrong, or
+    ///   ``SnapshotError/invalidLine(file:line:reason:)`` naming a bad line of a `--volumes-from` file.
     init(scanner: ArgumentScanner) throws(SnapshotError) {
         do throws(ArgumentScanner.UsageError) {
             guard scanner.positionals.isEmpty else {
@@ -32,13 +35,20 @@ struct SnapshotCommand {
             }
             configPath = try scanner.single("config")
             logLevel = try LogLevelOption.parse(scanner)
-            if FleetOptions.applies(to: scanner) {
-                mode = .fleet(try FleetOptions.request(from: scanner))
-            } else {
-                mode = .single(try Self.singleRequest(from: scanner))
-            }
         } catch {
             throw .invalidInput(reason: error.message)
+        }
+        if FleetOptions.applies(to: scanner) {
+            let parsed = try FleetOptions.request(from: scanner)
+            mode = .fleet(parsed.request)
+            notices = parsed.notices
+        } else {
+            do throws(ArgumentScanner.UsageError) {
+                mode = .single(try Self.singleRequest(from: scanner))
+            } catch {
+                throw .invalidInput(reason: error.message)
+            }
+            notices = []
         }
         switch mode {
         case .single(let request): try request.validate()
@@ -56,9 +66,10 @@ struct SnapshotCommand {
                 message: "--volume is required, such as --volume vol-0123456789abcdef0 (or --volumes-from FILE, "
                     + "--filter NAME=VALUE)")
         }
-        for fleetOnly in ["concurrency", "rate-limits"] where try scanner.single(fleetOnly) != nil {
-            throw .init(message: "--\(fleetOnly) applies to runs over many volumes")
-        }
+        // Harmless with one volume, and accepted so that a script may pass them whatever its list holds; they are
+        // still checked, so that a typo shows before the script meets a longer list.
+        _ = try FleetOptions.concurrency(from: scanner)
+        _ = try FleetOptions.rateLimits(from: scanner)
         return SnapshotRequest(
             volumeID: volume, region: try scanner.single("region"), account: try scanner.single("account"),
             integration: try scanner.single("integration"), tags: try scanner.all("tag").map(parseTag),
@@ -78,6 +89,7 @@ struct SnapshotCommand {
                 try await step.run(request, onEvent: onEvent)
             }
         case .fleet(let request):
+            for notice in notices { Terminal.printError("snapstep: \(notice).") }
             let runner = FleetRunner(configPath: configPath, logLevel: logLevel, environment: environment)
             return await runner.run(request)
         }

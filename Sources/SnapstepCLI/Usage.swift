@@ -12,7 +12,7 @@ enum Usage {
           6    the time limit passed while the snapshot was still pending
           7    AWS kept throttling or failing after retries
           130  interrupted (Ctrl-C); the snapshot is kept and its id printed
-          1    anything else
+          1    anything else, such as an endpoint that cannot be reached (code endpoint_unreachable)
           8    snapstep audit verify found the audit trail damaged
           9    stdout could not be written (closed, full, or its reader went away): what it would carry went to
                stderr as the same JSON lines, after one sentence saying so; this code replaces any other
@@ -61,6 +61,18 @@ enum Usage {
           --verbose             log each AWS call to stderr
           --log-level LEVEL     trace, debug, info, warning or error
           -h, --help            show this help
+
+        Many volumes (JSON lines, one per volume, then a summary line):
+          --volume ID …         repeated: each volume
+          --volumes-from FILE   one volume id a line, or JSON lines {"volume_id", "region", "account_id"};
+                                - reads standard input
+          --filter NAME=VALUE   a DescribeVolumes filter, such as status=available or tag:Env=dev; repeatable
+          --older-than AGE      only volumes created at least AGE ago, such as 30d, 12h or 1d12h
+                                (a selector: not together with --volume or --volumes-from)
+          --account A,B --region R1,R2
+                                every account with every region
+          --concurrency N       CreateSnapshot calls in flight per account and region (1 to 1000, default 32)
+          --rate-limits SPEC    off, default, or CLASS=BURST/REFILL items such as create=100/5,describe=100/20
 
         Without --integration, credentials, region and endpoints come from the standard AWS environment:
         AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_PROFILE, AWS_REGION,

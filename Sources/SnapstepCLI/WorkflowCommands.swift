@@ -166,10 +166,9 @@ struct RunCommand: Command {
         let text: String
         let definition: WorkflowDefinition
         do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
+            text = try InputFile.text(ofPath: path)
         } catch {
-            return ErrorReport.emit(
-                .invalidInput(reason: "cannot read the workflow file \(path): \(error.localizedDescription)"))
+            return ErrorReport.emit(.invalidInput(reason: "cannot read the workflow file \(path): \(error.reason)"))
         }
         do {
             definition = try WorkflowParser.parse(text: text, path: path, parameters: parameters)

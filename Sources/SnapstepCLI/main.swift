@@ -18,19 +18,26 @@ func runCommand(_ arguments: [String], environment: [String: String]) async -> I
 
     switch name {
     case "-h", "--help", "help":
-        Terminal.printText(rest.first.flatMap { commands[$0]?.usage } ?? Usage.main)
+        guard let topic = rest.first, topic != "help" else {
+            Terminal.printText(Usage.main)
+            return 0
+        }
+        guard let command = commands[topic] else { return ErrorReport.emit(unknownCommand(topic, among: commands)) }
+        Terminal.printText(command.usage)
         return 0
     case "--version", "version":
         Terminal.printText("snapstep \(Usage.version)")
         return 0
     default:
-        guard let command = commands[name] else {
-            let known = commands.keys.sorted().joined(separator: ", ")
-            return ErrorReport.emit(
-                .invalidInput(reason: "unknown command \(name); the commands are \(known) and help"))
-        }
+        guard let command = commands[name] else { return ErrorReport.emit(unknownCommand(name, among: commands)) }
         return await command.main(rest, environment: environment)
     }
+}
+
+/// The error for a command snapstep does not have, listing those it has.
+func unknownCommand(_ name: String, among commands: [String: any Command.Type]) -> SnapshotError {
+    let known = commands.keys.sorted().joined(separator: ", ")
+    return .invalidInput(reason: "unknown command \(name); the commands are \(known) and help")
 }
 
 // The streams come first and the top level stays synchronous: an async main starts Dispatch's threads before its

@@ -73,9 +73,9 @@ public struct AWSConfigFiles: Sendable, Equatable {
     private static func parseINI(at path: String) throws(CredentialsError) -> [String: [String: String]] {
         guard FileManager.default.fileExists(atPath: path) else { return [:] }
         do {
-            return parseINI(try String(contentsOfFile: path, encoding: .utf8))
+            return parseINI(try InputFile.text(ofPath: path))
         } catch {
-            throw .invalid(source: path, reason: "the file cannot be read: \(FileProblem.reading(path, error: error))")
+            throw .invalid(source: path, reason: "the file cannot be read: \(error.reason)")
         }
     }
 

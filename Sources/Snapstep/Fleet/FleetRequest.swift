@@ -34,9 +34,9 @@ public struct FleetRequest: Sendable, Equatable {
         }
     }
 
-    /// The volumes named explicitly.
+    /// The volumes named explicitly; a volume named twice alike is snapshotted once.
     public var volumes: [NamedVolume]
-    /// The selector, when volumes are chosen by filters.
+    /// The selector, when volumes are chosen by filters rather than named.
     public var selector: Selector?
     /// The accounts to act in; empty means the credentials' own.
     public var accounts: [String]
@@ -79,10 +79,18 @@ public struct FleetRequest: Sendable, Equatable {
 
     /// Checks every input before anything is sent.
     ///
-    /// - Throws: ``SnapshotError/invalidInput(reason:)`` naming the first input at fault.
+    /// - Throws: ``SnapshotError/invalidInput(reason:)`` naming the first input at fault, or saying that named
+    ///   volumes and a selector were both given.
     public func validate() throws(SnapshotError) {
         guard !volumes.isEmpty || selector != nil else {
             throw .invalidInput(reason: "no volumes given; use --volume, --volumes-from, --filter or --older-than")
+        }
+        // A union would snapshot volumes the selector leaves out, and an intersection would silently drop named
+        // ones: either surprises someone, so the two ways of choosing volumes are not mixed.
+        guard volumes.isEmpty || selector == nil else {
+            throw .invalidInput(
+                reason: "--filter and --older-than choose the volumes themselves and cannot be combined with --volume "
+                    + "or --volumes-from; run them as two commands, or filter the list before giving it")
         }
         for volume in volumes {
             try SnapshotRequest(volumeID: volume.volumeID, region: volume.region, account: volume.account).validate()

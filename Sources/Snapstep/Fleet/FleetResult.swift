@@ -1,6 +1,7 @@
-/// The outcome for one volume of a fleet run: the snapshot, or the error with any snapshot id.
+/// The outcome for one volume of a fleet run: the snapshot, or the error with any snapshot id. A result without a
+/// volume is about a whole account and region that could not be used.
 public struct FleetResult: Sendable, Equatable {
-    /// The volume.
+    /// The volume, or `nil` when the result is about a whole account and region.
     public var volumeID: String?
     /// The region the volume is in, when known.
     public var region: String?
@@ -30,7 +31,10 @@ public struct FleetProgress: Sendable, Equatable {
     public var pending = 0
     /// Volumes that ended in an error.
     public var failed = 0
-    /// Failures by error code.
+    /// Accounts and regions that could not be used (credentials, the wrong account, an unreachable endpoint), each
+    /// reported on a line of its own.
+    public var failedScopes = 0
+    /// Failures by error code: those of volumes and those of accounts and regions.
     public var failuresByCode: [String: Int] = [:]
     /// The exit code of the worst failure, 0 when none failed.
     public var worstExitCode: Int32 = 0
@@ -51,6 +55,15 @@ public struct FleetProgress: Sendable, Equatable {
             failuresByCode[error.code, default: 0] += 1
             if Self.severity(of: error.exitCode) > Self.severity(of: worstExitCode) { worstExitCode = error.exitCode }
         }
+    }
+
+    /// Records an account and region that could not be used: it counts towards the failures and the exit code, but
+    /// not as a volume.
+    mutating func recordScopeFailure(_ result: FleetResult) {
+        guard case .failure(let error) = result.outcome else { return }
+        failedScopes += 1
+        failuresByCode[error.code, default: 0] += 1
+        if Self.severity(of: error.exitCode) > Self.severity(of: worstExitCode) { worstExitCode = error.exitCode }
     }
 
     /// How bad an exit code is, so the run exits with its worst: interrupted, bad input, credentials, anything

@@ -66,16 +66,19 @@ extension FleetRun {
                     // The callback keeps only what it needs, not the created snapshot the waiter already holds.
                     let sentAt = creation.sentAt
                     let timeLimit = request.timeLimit
+                    // A failed wait's line names the account that owns the snapshot, known without another call.
+                    let owner = account ?? creation.snapshot.ownerID
                     await waiter.enroll(creation.snapshot, createdAt: sentAt) { result in
                         let outcome = result.mapError { Self.snapshotError(for: $0, timeLimit: timeLimit) }
                         Self.finish(
-                            volumeID, operationID, outcome, elapsed() - sentAt, region, account, tally,
+                            volumeID, operationID, outcome, elapsed() - sentAt, region, owner, tally,
                             wasPending: true)
                     }
                 case .created(let volumeID, _, .failure(let error)):
                     creating -= 1
+                    let owner = await discovery.account.account()
                     tally.finish(
-                        FleetResult(volumeID: volumeID, region: region, account: account, outcome: .failure(error)))
+                        FleetResult(volumeID: volumeID, region: region, account: owner, outcome: .failure(error)))
                 case .waiterFinished:
                     break
                 }

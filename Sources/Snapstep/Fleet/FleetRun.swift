@@ -36,13 +36,19 @@ public struct FleetRun: Sendable {
 
     /// Runs the request.
     ///
+    /// Every account and region is searched first. A named volume is looked for in the accounts and regions its
+    /// entry allows, and the same id named for two regions is two volumes to look for; a volume found twice (named
+    /// with and without its region) is snapshotted once. Each account and region that cannot be used gets a line of
+    /// its own unless a volume's line already carries its error.
+    ///
     /// - Parameters:
     ///   - request: The volumes, scopes, tags and limits.
     ///   - interruption: Ctrl-C, when the caller wires it.
-    ///   - onResult: Called once per volume.
+    ///   - onResult: Called once per volume, and once per account and region that could not be used.
     ///   - onProgress: Called after each change of the counts.
     /// - Returns: The final counts.
-    /// - Throws: ``SnapshotError/invalidInput(reason:)`` before anything is sent when the request is invalid.
+    /// - Throws: ``SnapshotError/invalidInput(reason:)`` before anything is created when the request is invalid, the
+    ///   integration refuses one of its accounts or regions, or EC2 refuses the selector's filters.
     public func run(
         _ request: FleetRequest, interruption: FleetInterruption = FleetInterruption(),
         onResult: @escaping ResultHandler, onProgress: @escaping ProgressHandler = { _ in }
@@ -50,28 +56,21 @@ public struct FleetRun: Sendable {
         try request.validate()
         let elapsed = environment.startStopwatch()
         let tally = FleetTally(onResult: onResult, onProgress: onProgress)
+        let discoveries = await discoverAll(request)
 
-        // First connect and find the volumes in every scope, so that a named volume found nowhere is reported once.
-        let discoveries = await withTaskGroup(of: (FleetScope, Result<ScopeDiscovery, SnapshotError>).self) { group in
-            for scope in FleetScope.scopes(of: request) {
-                group.addTask { (scope, await discover(scope, request: request)) }
-            }
-            var results: [(FleetScope, Result<ScopeDiscovery, SnapshotError>)] = []
-            for await result in group { results.append(result) }
-            return results
+        // Bad input is the same in every scope (a filter EC2 does not know, a region the integration does not
+        // allow): stop before anything is created rather than report it once per scope.
+        for discovery in discoveries {
+            if case .failure(let failure) = discovery.result, failure.error.exitCode == 2 { throw failure.error }
         }
-        var claimed: Set<String> = []
-        var work: [(ScopeDiscovery, [String])] = []
-        for (_, result) in discoveries {
-            guard case .success(let discovery) = result else { continue }
-            let mine = discovery.volumeIDs.filter { claimed.insert($0).inserted }
-            work.append((discovery, mine))
-            tally.add(volumes: mine.count)
-        }
-        reportUnfound(request: request, claimed: claimed, discoveries: discoveries, tally: tally)
+
+        let plan = FleetPlan(request: request, discoveries: discoveries)
+        tally.add(volumes: plan.volumeCount)
+        await report(plan.unfound, discoveries: discoveries, tally: tally)
 
         await withTaskGroup(of: Void.self) { group in
-            for (discovery, volumeIDs) in work where !volumeIDs.isEmpty {
+            for (index, volumeIDs) in plan.work.sorted(by: { $0.key < $1.key }) where !volumeIDs.isEmpty {
+                guard case .success(let discovery) = discoveries[index].result else { continue }
                 group.addTask {
                     await snapshot(
                         volumeIDs, in: discovery, request: request, elapsed: elapsed, interruption: interruption,
@@ -84,35 +83,73 @@ public struct FleetRun: Sendable {
 
     // MARK: - Discovery
 
-    /// What one scope holds: its connection and the volumes found there.
+    /// What one scope holds: its connection, the named volumes that exist there, the selector's volumes, and the
+    /// account for the lines of volumes that fail there.
     struct ScopeDiscovery: Sendable {
         var connection: Connection
-        var volumeIDs: [String]
+        var existing: Set<String>
+        var selected: [String]
+        var account: AccountLookup
     }
 
-    private func discover(_ scope: FleetScope, request: FleetRequest) async -> Result<ScopeDiscovery, SnapshotError> {
+    /// Why a scope could not be searched, and its region when it was resolved before the failure.
+    struct ScopeFailure: Error, Sendable {
+        var error: SnapshotError
+        var region: String?
+    }
+
+    /// One scope and what searching it gave.
+    struct Discovery: Sendable {
+        var scope: FleetScope
+        var result: Result<ScopeDiscovery, ScopeFailure>
+    }
+
+    /// Searches every scope at once, and returns the discoveries in the scopes' order.
+    private func discoverAll(_ request: FleetRequest) async -> [Discovery] {
+        let scopes = FleetScope.scopes(of: request)
+        let results = await withTaskGroup(of: (Int, Result<ScopeDiscovery, ScopeFailure>).self) { group in
+            for (index, scope) in scopes.enumerated() {
+                group.addTask { (index, await discover(scope, request: request)) }
+            }
+            var results: [Int: Result<ScopeDiscovery, ScopeFailure>] = [:]
+            for await (index, result) in group { results[index] = result }
+            return results
+        }
+        return scopes.enumerated().compactMap { index, scope in
+            results[index].map { Discovery(scope: scope, result: $0) }
+        }
+    }
+
+    private func discover(_ scope: FleetScope, request: FleetRequest) async -> Result<ScopeDiscovery, ScopeFailure> {
+        var region = scope.region
         do throws(SnapshotError) {
+            let target = try Connection.resolveTarget(
+                resolver: resolver, integration: request.integration, region: scope.region, account: scope.account)
+            region = target.region
             let connection = try await Connection.open(
-                resolver: resolver, environment: environment.limitingRate(to: request.rateLimits),
-                integration: request.integration, region: scope.region, account: scope.account)
-            var found: [String] = []
-            let named = request.volumes.filter(scope.admits).map(\.volumeID)
+                target, environment: environment.limitingRate(to: request.rateLimits))
+
+            let named = Array(Set(request.volumes.filter(scope.admits).map(\.volumeID))).sorted()
+            var existing: Set<String> = []
             for start in stride(from: 0, to: named.count, by: SnapshotBatchWaiter.batchSize) {
                 let batch = Array(named[start..<min(start + SnapshotBatchWaiter.batchSize, named.count)])
                 let volumes = try await describeVolumes([EC2Filter(name: "volume-id", values: batch)], connection)
-                let existing = Set(volumes.map(\.volumeID))
-                found += batch.filter(existing.contains)
+                existing.formUnion(volumes.map(\.volumeID))
             }
+            var selected: [String] = []
             if let selector = request.selector {
                 let cutoff = selector.olderThan.map { environment.signingClock.date.addingTimeInterval(-$0.seconds) }
-                let volumes = try await describeVolumes(selector.filters, connection)
-                found += volumes.filter { volume in
+                let volumes = try await describeVolumes(selector: selector, connection)
+                selected = volumes.filter { volume in
                     cutoff.map { cutoff in (volume.createTime ?? .distantFuture) <= cutoff } ?? true
                 }.map(\.volumeID)
             }
-            return .success(ScopeDiscovery(connection: connection, volumeIDs: found))
+            return .success(
+                ScopeDiscovery(
+                    connection: connection, existing: existing, selected: selected,
+                    account: AccountLookup(connection: connection)))
         } catch {
-            return .failure(error)
+            return .failure(ScopeFailure(error: error, region: region))
         }
     }
 
@@ -128,44 +165,115 @@ public struct FleetRun: Sendable {
         }
     }
 
-    /// Reports named volumes found in no scope, and scopes that could not be reached.
-    private func reportUnfound(
-        request: FleetRequest, claimed: Set<String>, discoveries: [(FleetScope, Result<ScopeDiscovery, SnapshotError>)],
-        tally: FleetTally
-    ) {
-        let failures = discoveries.compactMap { scope, result -> (FleetScope, SnapshotError)? in
-            if case .failure(let error) = result { return (scope, error) }
-            return nil
-        }
-        var reported: Set<String> = []
-        for volume in request.volumes where !claimed.contains(volume.volumeID) {
-            guard reported.insert(volume.volumeID).inserted else { continue }
-            tally.add(volumes: 1)
-            let failedScope = failures.first { $0.0.admits(volume) }
-            let searched = discoveries.compactMap { scope, result -> Connection? in
-                guard scope.admits(volume), case .success(let discovery) = result else { return nil }
-                return discovery.connection
+    /// Lists the selector's volumes; a filter EC2 refuses is bad input that names the filter.
+    private func describeVolumes(
+        selector: FleetRequest.Selector, _ connection: Connection
+    ) async throws(SnapshotError) -> [Volume] {
+        do {
+            return try await connection.ec2.describeVolumes(filters: selector.filters)
+        } catch {
+            if case .service(let answer) = error,
+                answer.code == "InvalidParameterValue" || answer.code == "InvalidFilter"
+            {
+                throw .invalidInput(reason: Self.filterRefusal(answer, filters: selector.filters))
             }
-            let regions = Set(searched.map(\.target.region)).sorted().joined(separator: ",")
-            let accounts = Set(searched.compactMap(\.confirmedAccount)).sorted().joined(separator: ",")
+            throw SnapshotStep.classify(error, snapshotID: nil)
+        }
+    }
+
+    /// Says which `--filter` EC2 refused, by the name in EC2's message when it quotes one.
+    static func filterRefusal(_ answer: AWSServiceError, filters: [EC2Filter]) -> String {
+        let message = answer.message
+        let refused = filters.filter { message.contains("'\($0.name)'") || message.contains("\"\($0.name)\"") }
+        let named = (refused.isEmpty ? filters : refused).map {
+            "--filter \($0.name)=\($0.values.joined(separator: ","))"
+        }
+        return "EC2 refused \(named.joined(separator: " or ")) (\(answer.code): \(message)); use a DescribeVolumes "
+            + "filter name such as status, volume-type, availability-zone, attachment.instance-id or tag:KEY, and a "
+            + "value it allows"
+    }
+
+    /// Reports named volumes found in no scope, and the scopes that could not be used and no volume's line names.
+    private func report(_ unfound: [FleetRequest.NamedVolume], discoveries: [Discovery], tally: FleetTally) async {
+        var reportedScopes: Set<FleetScope> = []
+        for volume in unfound {
+            let admitting = discoveries.filter { $0.scope.admits(volume) }
+            let failed = admitting.lazy.compactMap { discovery -> (FleetScope, ScopeFailure)? in
+                guard case .failure(let failure) = discovery.result else { return nil }
+                return (discovery.scope, failure)
+            }.first
+            let searched = admitting.compactMap { discovery -> ScopeDiscovery? in
+                guard case .success(let found) = discovery.result else { return nil }
+                return found
+            }
+            let regions = Set(searched.map(\.connection.target.region)).sorted().joined(separator: ",")
+            var known: Set<String> = []
+            for scope in searched {
+                if let account = await scope.account.account() { known.insert(account) }
+            }
+            let accounts = known.sorted().joined(separator: ",")
             let error =
-                failedScope?.1
+                failed?.1.error
                 ?? .volumeNotFound(
                     volumeID: volume.volumeID, region: regions.nonEmpty ?? "any region searched",
-                    account: accounts.nonEmpty, error: nil)
+                    account: volume.account ?? accounts.nonEmpty, error: nil)
+            if let failed { reportedScopes.insert(failed.0) }
             tally.finish(
                 FleetResult(
-                    volumeID: volume.volumeID, region: volume.region ?? failedScope?.0.region ?? regions.nonEmpty,
-                    account: volume.account ?? failedScope?.0.account ?? accounts.nonEmpty, outcome: .failure(error)))
+                    volumeID: volume.volumeID, region: volume.region ?? failed?.1.region ?? regions.nonEmpty,
+                    account: volume.account ?? failed?.0.account ?? accounts.nonEmpty, outcome: .failure(error)))
         }
-        // A selector's scope that could not be reached has no volumes to name: report the scope itself.
-        if request.selector != nil {
-            for (scope, error) in failures {
-                tally.add(volumes: 1)
-                tally.finish(
-                    FleetResult(volumeID: nil, region: scope.region, account: scope.account, outcome: .failure(error)))
+        for discovery in discoveries where !reportedScopes.contains(discovery.scope) {
+            guard case .failure(let failure) = discovery.result else { continue }
+            tally.finishScope(
+                FleetResult(
+                    volumeID: nil, region: failure.region, account: discovery.scope.account,
+                    outcome: .failure(failure.error)))
+        }
+    }
+}
+
+/// Which volumes each scope snapshots: every named volume in the first scope it was found in, then the selector's,
+/// each volume of each scope once.
+struct FleetPlan {
+    /// The volume ids to snapshot, by the index of their scope's discovery.
+    var work: [Int: [String]] = [:]
+    /// The named volumes found in no scope.
+    var unfound: [FleetRequest.NamedVolume] = []
+
+    /// The volumes of the run: those to snapshot and those not found.
+    var volumeCount: Int { work.values.reduce(0) { $0 + $1.count } + unfound.count }
+
+    init(request: FleetRequest, discoveries: [FleetRun.Discovery]) {
+        var claimed: Set<Claim> = []
+        var seen: Set<FleetRequest.NamedVolume> = []
+        for volume in request.volumes where seen.insert(volume).inserted {
+            let home = discoveries.indices.first { index in
+                guard discoveries[index].scope.admits(volume), case .success(let found) = discoveries[index].result
+                else { return false }
+                return found.existing.contains(volume.volumeID)
+            }
+            guard let home else {
+                unfound.append(volume)
+                continue
+            }
+            if claimed.insert(Claim(scope: discoveries[home].scope, volumeID: volume.volumeID)).inserted {
+                work[home, default: []].append(volume.volumeID)
             }
         }
+        for (index, discovery) in discoveries.enumerated() {
+            guard case .success(let found) = discovery.result else { continue }
+            for volumeID in found.selected
+            where claimed.insert(Claim(scope: discovery.scope, volumeID: volumeID)).inserted {
+                work[index, default: []].append(volumeID)
+            }
+        }
+    }
+
+    /// A volume in one scope: the unit snapshotted once.
+    private struct Claim: Hashable {
+        var scope: FleetScope
+        var volumeID: String
     }
 }
 
@@ -198,6 +306,16 @@ final class FleetTally: Sendable {
         onProgress(
             state.withLock {
                 $0.pending += 1; return $0
+            })
+    }
+
+    /// Records the line of an account and region that could not be used: a failure, but not a volume.
+    func finishScope(_ result: FleetResult) {
+        onResult(result)
+        onProgress(
+            state.withLock { progress in
+                progress.recordScopeFailure(result)
+                return progress
             })
     }
 

@@ -14,8 +14,12 @@ struct FleetScope: Sendable, Hashable {
             for region in regions { scopes.append(FleetScope(account: account, region: region)) }
         }
         for volume in request.volumes where volume.region != nil || volume.account != nil {
-            let scope = FleetScope(account: volume.account ?? accounts[0], region: volume.region ?? regions[0])
-            if !scopes.contains(scope) { scopes.append(scope) }
+            for account in volume.account.map({ [$0] }) ?? accounts {
+                for region in volume.region.map({ [$0] }) ?? regions {
+                    let scope = FleetScope(account: account, region: region)
+                    if !scopes.contains(scope) { scopes.append(scope) }
+                }
+            }
         }
         return scopes
     }

@@ -40,9 +40,9 @@ public struct IntegrationConfig: Sendable, Equatable {
     public static func load(path: String) throws(IntegrationError) -> IntegrationConfig {
         let data: Data
         do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
+            data = try InputFile.contents(ofPath: path)
         } catch {
-            throw .configUnreadable(path: path, reason: FileProblem.reading(path, error: error))
+            throw .configUnreadable(path: path, reason: error.reason)
         }
         return try parse(data, path: path)
     }
@@ -59,7 +59,9 @@ public struct IntegrationConfig: Sendable, Equatable {
         do {
             json = try JSONTree.parse(data)
         } catch {
-            throw .invalidConfig(path: path, reason: "the file is not valid JSON (\(JSONTree.describe(error)))")
+            throw .invalidConfig(
+                path: path,
+                reason: "the file is not valid JSON (\(JSONTree.describe(error))); check its quotes, commas and braces")
         }
         do {
             let root = try ConfigObject(json, at: "")

@@ -15,16 +15,30 @@ struct Connection: Sendable {
         resolver: TargetResolver, environment: ClientEnvironment, integration: String?, region: String?,
         account: String?
     ) async throws(SnapshotError) -> Connection {
-        let target: AWSTarget
+        let target = try resolveTarget(resolver: resolver, integration: integration, region: region, account: account)
+        return try await open(target, environment: environment)
+    }
+
+    /// Resolves where to act, without sending anything.
+    ///
+    /// - Throws: ``SnapshotError/invalidInput(reason:)`` or ``SnapshotError/credentialsUnavailable(_:)``.
+    static func resolveTarget(
+        resolver: TargetResolver, integration: String?, region: String?, account: String?
+    ) throws(SnapshotError) -> AWSTarget {
         do {
-            target = try resolver.resolve(integration: integration, region: region, account: account)
+            return try resolver.resolve(integration: integration, region: region, account: account)
         } catch {
             switch error {
             case .integration(let error): throw .invalidInput(reason: error.description)
             case .credentials(let error): throw .credentialsUnavailable(error)
             }
         }
+    }
 
+    /// Builds the clients of a resolved target and, when it names an account, confirms the credentials act in it.
+    ///
+    /// - Throws: ``SnapshotError/accountMismatch(expected:actual:principal:)``, or the error of the identity call.
+    static func open(_ target: AWSTarget, environment: ClientEnvironment) async throws(SnapshotError) -> Connection {
         let connection = Connection(target: target, environment: environment)
         guard let expected = target.account else { return connection }
         let (actual, principal) = try await connection.actingAccount()

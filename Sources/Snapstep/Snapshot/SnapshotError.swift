@@ -3,6 +3,8 @@
 public enum SnapshotError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The command's input is wrong; nothing was sent to AWS.
     case invalidInput(reason: String)
+    /// A line of an input file is wrong; nothing was sent to AWS. The file's name is kept as it was given.
+    case invalidLine(file: String, line: Int, reason: String)
     /// No credentials could be found or read.
     case credentialsUnavailable(CredentialsError)
     /// AWS rejected the credentials or they lack a permission.
@@ -19,7 +21,8 @@ public enum SnapshotError: Error, Equatable, Sendable, CustomStringConvertible {
     case snapshotFailed(snapshotID: String, reason: String?)
     /// The time limit passed while the snapshot was still in progress.
     case timedOut(snapshotID: String, state: SnapshotState?, progress: Int?, timeLimit: Duration)
-    /// AWS kept throttling or failing after the retries.
+    /// AWS kept throttling or failing after the retries, or its endpoint could not be reached at all
+    /// (``AWSError/unreachable(action:endpoint:reason:)``, code `endpoint_unreachable`).
     case unavailable(AWSError, snapshotID: String?)
     /// CreateSnapshot got no clear answer and no look for its snapshot succeeded: a snapshot may exist, findable by
     /// the operation id.
@@ -32,14 +35,15 @@ public enum SnapshotError: Error, Equatable, Sendable, CustomStringConvertible {
     case `internal`(reason: String, error: AWSError?, snapshotID: String?)
 
     /// The process exit code: 2 input, 3 credentials or account, 4 volume not found, 5 snapshot failed, 6 time
-    /// limit, 7 AWS unavailable, 130 interrupted, 1 anything else.
+    /// limit, 7 AWS unavailable, 130 interrupted, 1 anything else (an endpoint that could not be reached included).
     public var exitCode: Int32 {
         switch self {
-        case .invalidInput: 2
+        case .invalidInput, .invalidLine: 2
         case .credentialsUnavailable, .accessDenied, .accountMismatch: 3
         case .volumeNotFound, .snapshotNotFound: 4
         case .snapshotFailed: 5
         case .timedOut: 6
+        case .unavailable(.unreachable, _): 1
         case .unavailable, .concurrentSnapshotLimit, .outcomeUnknown: 7
         case .interrupted: 130
         case .internal, .refused: 1
@@ -49,12 +53,13 @@ public enum SnapshotError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The stable code scripts match on, one per exit code.
     public var code: String {
         switch self {
-        case .invalidInput: "invalid_input"
+        case .invalidInput, .invalidLine: "invalid_input"
         case .credentialsUnavailable, .accessDenied, .accountMismatch: "access_denied"
         case .volumeNotFound: "volume_not_found"
         case .snapshotNotFound: "snapshot_not_found"
         case .snapshotFailed: "snapshot_failed"
         case .timedOut: "timed_out"
+        case .unavailable(.unreachable, _): "endpoint_unreachable"
         case .unavailable, .concurrentSnapshotLimit, .outcomeUnknown: "throttled"
         case .interrupted: "interrupted"
         case .internal: "internal"
@@ -67,7 +72,7 @@ public enum SnapshotError: Error, Equatable, Sendable, CustomStringConvertible {
         switch self {
         case .accessDenied(_, let id), .unavailable(_, let id), .interrupted(let id, _), .internal(_, _, let id): id
         case .snapshotFailed(let id, _), .timedOut(let id, _, _, _): id
-        case .invalidInput, .credentialsUnavailable, .accountMismatch, .volumeNotFound, .snapshotNotFound,
+        case .invalidInput, .invalidLine, .credentialsUnavailable, .accountMismatch, .volumeNotFound, .snapshotNotFound,
             .concurrentSnapshotLimit, .refused, .outcomeUnknown:
             nil
         }
@@ -89,6 +94,8 @@ public enum SnapshotError: Error, Equatable, Sendable, CustomStringConvertible {
         switch self {
         case .invalidInput(let reason):
             "\(reason.prefix(1).uppercased() + reason.dropFirst())."
+        case .invalidLine(let file, let line, let reason):
+            "\(file) line \(line): \(reason)."
         case .credentialsUnavailable(let error):
             "\(sentence(error.description))"
         case .accessDenied(let error, let snapshotID):
@@ -112,6 +119,9 @@ public enum SnapshotError: Error, Equatable, Sendable, CustomStringConvertible {
                 + (progress.map { " at \($0)%" } ?? "")
                 + " after the time limit of \(DurationFormat.describe(timeLimit)); it keeps going in AWS: "
                 + "run snapstep wait \(snapshotID) to wait again."
+        case .unavailable(.unreachable(let action, let endpoint, let reason), let snapshotID):
+            "Could not reach the endpoint \(endpoint) for \(action) (\(reason))\(kept(snapshotID)); check the "
+                + "endpoint (AWS_ENDPOINT_URL, the integration's endpoint) and the network."
         case .unavailable(.transport(let action, .notSent(let reason)), let snapshotID):
             "Could not reach the endpoint for \(action) (\(reason))\(kept(snapshotID)); check the endpoint "
                 + "(AWS_ENDPOINT_URL, the integration's endpoint) and the network."

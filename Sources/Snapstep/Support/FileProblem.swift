@@ -1,24 +1,11 @@
 import Glibc
 
-/// Plain words for why a file could not be read or written, such as "no such file or directory".
+/// Plain words for why a folder could not be made or a program could not be started, such as "permission denied".
 ///
 /// Foundation's own descriptions of file errors are written for apps ("The file couldn't be opened.") and often
-/// name neither the path nor the cause. The cause is asked of the file system instead.
+/// name neither the path nor the cause. The cause is asked of the file system instead. ``InputFile`` does the same
+/// for files a command reads.
 public enum FileProblem {
-    /// Describes why `path` could not be read.
-    ///
-    /// - Parameters:
-    ///   - path: The file that could not be read.
-    ///   - error: What the read threw, used when the file system shows nothing wrong.
-    /// - Returns: Such as "no such file or directory", "it is a directory" or "permission denied".
-    public static func reading(_ path: String, error: any Error) -> String {
-        var status = stat()
-        guard stat(path, &status) == 0 else { return systemMessage(errno) }
-        if status.st_mode & S_IFMT == S_IFDIR { return "it is a directory" }
-        guard access(path, R_OK) == 0 else { return systemMessage(errno) }
-        return "\(error)"
-    }
-
     /// Describes why the folder `path` could not be created.
     ///
     /// - Parameters:

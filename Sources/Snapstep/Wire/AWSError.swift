@@ -6,6 +6,10 @@ public indirect enum AWSError: Error, Equatable, Sendable, CustomStringConvertib
     /// No HTTP answer came back.
     case transport(action: String, TransportError)
 
+    /// The request never reached the endpoint (a refused connection, no route, an unknown host): nothing was
+    /// applied. `endpoint` is the URL the call was sent to, so that a wrong `AWS_ENDPOINT_URL` shows.
+    case unreachable(action: String, endpoint: String, reason: String)
+
     /// The answer was not the document the action returns.
     case invalidResponse(action: String, reason: String, requestID: String?)
 
@@ -56,7 +60,7 @@ public indirect enum AWSError: Error, Equatable, Sendable, CustomStringConvertib
         case .service(let error): error.requestID
         case .invalidResponse(_, _, let requestID): requestID
         case .credentials(let error): error.underlying?.requestID
-        case .transport, .cancelled: nil
+        case .transport, .unreachable, .cancelled: nil
         }
     }
 
@@ -73,6 +77,8 @@ public indirect enum AWSError: Error, Equatable, Sendable, CustomStringConvertib
             return isThrottling || Self.transientCodes.contains(error.code) || (500...599).contains(error.statusCode)
         case .transport(_, let failure):
             return failure != .cancelled
+        case .unreachable:
+            return true
         case .invalidResponse, .credentials, .cancelled:
             return false
         }
@@ -105,6 +111,8 @@ public indirect enum AWSError: Error, Equatable, Sendable, CustomStringConvertib
         switch self {
         case .service(let error): error.description
         case .transport(let action, let failure): "\(action) got no answer: \(failure)"
+        case .unreachable(let action, let endpoint, let reason):
+            "\(action) could not reach the endpoint \(endpoint): \(reason)"
         case .invalidResponse(let action, let reason, _): "\(action) returned an answer snapstep cannot read: \(reason)"
         case .credentials(let error): error.description
         case .cancelled(let action): "\(action) was cancelled"

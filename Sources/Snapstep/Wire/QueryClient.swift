@@ -123,6 +123,9 @@ public struct QueryClient: Sendable {
             environment.logger.debug(
                 "AWS call got no answer",
                 metadata: ["aws.action": action, "aws.attempt": "\(attempt)", "error": "\(error)"])
+            if case .notSent(let reason) = error {
+                throw .unreachable(action: action, endpoint: endpoint.url.absoluteString, reason: reason)
+            }
             throw .transport(action: action, error)
         }
 
@@ -242,7 +245,7 @@ public struct QueryClient: Sendable {
             switch mode {
             case .standard: failure.isRetryable
             case .whenNotApplied:
-                failure.isThrottling || { if case .transport(_, .notSent) = failure { true } else { false } }()
+                failure.isThrottling || failure.wasNotSent
             }
         let policy = environment.retryPolicy
         let cost: Int =
@@ -268,11 +271,21 @@ public struct QueryClient: Sendable {
 }
 
 extension AWSError {
+    /// Whether the request never left: nothing was applied, so even a call that is not safe to resend may be retried.
+    var wasNotSent: Bool {
+        switch self {
+        case .unreachable, .transport(_, .notSent): true
+        default: false
+        }
+    }
+
     /// The action that failed.
     var actionName: String {
         switch self {
         case .service(let error): error.action
-        case .transport(let action, _), .invalidResponse(let action, _, _), .cancelled(let action): action
+        case .transport(let action, _), .unreachable(let action, _, _), .invalidResponse(let action, _, _),
+            .cancelled(let action):
+            action
         case .credentials: "credentials"
         }
     }

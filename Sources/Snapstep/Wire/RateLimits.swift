@@ -77,25 +77,66 @@ public struct RateLimits: Sendable, Equatable {
 
     /// Parses `create=100/5,describe=100/20`, `off`, or `default`.
     ///
+    /// Classes not named keep EC2's defaults; each class may be named once.
+    ///
     /// - Parameter text: The specification.
-    /// - Returns: The limits, or `nil` when the text is malformed.
-    public static func parse(_ text: String) -> RateLimits? {
+    /// - Returns: The limits.
+    /// - Throws: ``RateLimitsError`` naming the first item at fault: an empty item, an unknown class, a class given
+    ///   twice, a burst below 1, or a refill that is not above 0.
+    public static func parse(_ text: String) throws(RateLimitsError) -> RateLimits {
         switch text {
         case "off", "none": return RateLimits(buckets: [:])
         case "default", "ec2": return .ec2Defaults
+        case "": throw RateLimitsError(item: "", reason: "the value is empty; \(forms)")
         default: break
         }
         var limits = RateLimits.ec2Defaults
-        // Empty items are malformed, not skipped: `""` or `create=10/5,` must not pass for the defaults.
-        for item in text.split(separator: ",", omittingEmptySubsequences: false) {
-            let parts = item.split(separator: "=", maxSplits: 1)
-            guard parts.count == 2, let actionClass = ActionClass(rawValue: String(parts[0])) else { return nil }
-            let numbers = parts[1].split(separator: "/", omittingEmptySubsequences: false)
-            guard numbers.count == 2, let burst = Double(numbers[0]), let refill = Double(numbers[1]), burst >= 1,
-                refill > 0
-            else { return nil }
-            limits.buckets[actionClass] = Bucket(burst: burst, refillPerSecond: refill)
+        var named: Set<ActionClass> = []
+        // Empty items are malformed, not skipped: `create=10/5,` must not pass for the defaults.
+        for item in text.split(separator: ",", omittingEmptySubsequences: false).map(String.init) {
+            let (actionClass, bucket) = try parseItem(item)
+            guard named.insert(actionClass).inserted else {
+                throw RateLimitsError(
+                    item: item, reason: "\(actionClass.rawValue) is given twice; give each class once")
+            }
+            limits.buckets[actionClass] = bucket
         }
         return limits
+    }
+
+    /// What the text may be, for messages.
+    static let forms = "write off, default, or CLASS=BURST/REFILL items such as create=100/5,describe=100/20"
+
+    private static func parseItem(_ item: String) throws(RateLimitsError) -> (ActionClass, Bucket) {
+        guard !item.isEmpty else {
+            throw RateLimitsError(item: "", reason: "the list has an empty item (a comma too many); \(forms)")
+        }
+        guard !["off", "none", "default", "ec2"].contains(item) else {
+            throw RateLimitsError(item: item, reason: "\(item) stands alone, not in a list")
+        }
+        let parts = item.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+        guard parts.count == 2 else {
+            throw RateLimitsError(item: item, reason: "expected CLASS=BURST/REFILL; \(forms)")
+        }
+        let classes = "the classes are " + ActionClass.allCases.map(\.rawValue).joined(separator: ", ")
+        guard let actionClass = ActionClass(rawValue: parts[0]) else {
+            throw RateLimitsError(item: item, reason: "unknown class \"\(parts[0])\"; \(classes)")
+        }
+        let numbers = parts[1].split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        guard numbers.count == 2 else {
+            throw RateLimitsError(
+                item: item, reason: "expected BURST/REFILL after \(parts[0])=, such as \(parts[0])=100/5")
+        }
+        guard let burst = Double(numbers[0]), burst.isFinite else {
+            throw RateLimitsError(item: item, reason: "the burst \"\(numbers[0])\" is not a number")
+        }
+        guard burst >= 1 else { throw RateLimitsError(item: item, reason: "the burst must be at least 1") }
+        guard let refill = Double(numbers[1]), refill.isFinite else {
+            throw RateLimitsError(item: item, reason: "the refill \"\(numbers[1])\" is not a number")
+        }
+        guard refill > 0 else {
+            throw RateLimitsError(item: item, reason: "the refill must be more than 0 tokens a second")
+        }
+        return (actionClass, Bucket(burst: burst, refillPerSecond: refill))
     }
 }

@@ -82,6 +82,9 @@ struct FleetReport: Sendable {
         /// The volumes that ended in an error.
         let failed: Int
 
+        /// The accounts and regions that could not be used, each on a line without a volume.
+        let failedScopes: Int
+
         /// The failures by error code.
         let failures: [String: Int]
 
@@ -101,6 +104,7 @@ struct FleetReport: Sendable {
             case apiCalls = "api_calls"
             case apiCallsPerSnapshot = "api_calls_per_snapshot"
             case exitCode = "exit_code"
+            case failedScopes = "failed_scopes"
             case volumes, completed, failed, failures, retries
         }
     }

@@ -2,6 +2,9 @@ import Snapstep
 import Testing
 
 @Suite struct SnapshotErrorTests {
+    static let unreachable = AWSError.unreachable(
+        action: "DescribeVolumes", endpoint: "http://127.0.0.1:1", reason: "Failed to connect to 127.0.0.1 port 1")
+
     static let throttled = AWSError.service(
         AWSServiceError(
             action: "CreateSnapshot", code: "RequestLimitExceeded", message: "slow down", requestID: "r-1",
@@ -27,6 +30,8 @@ import Testing
             ),
             (.unavailable(throttled, snapshotID: nil), 7, "throttled", nil),
             (.interrupted(snapshotID: "snap-0000000a", state: .pending), 130, "interrupted", "snap-0000000a"),
+            (.invalidLine(file: "volumes.txt", line: 3, reason: "bad"), 2, "invalid_input", nil),
+            (.unavailable(unreachable, snapshotID: nil), 1, "endpoint_unreachable", nil),
             (.internal(reason: "odd", error: nil, snapshotID: nil), 1, "internal", nil),
         ] as [(SnapshotError, Int32, String, String?)])
     func mapsEachCaseToOneExitCodeAndCode(error: SnapshotError, exitCode: Int32, code: String, snapshotID: String?) {
@@ -54,5 +59,13 @@ import Testing
         #expect(
             SnapshotError.invalidInput(reason: "the time limit must be more than zero").description
                 == "The time limit must be more than zero.")
+    }
+
+    @Test func namesTheEndpointThatCouldNotBeReachedRatherThanCallingItThrottling() {
+        let error = SnapshotError.unavailable(Self.unreachable, snapshotID: nil)
+
+        #expect(error.description.contains("Could not reach the endpoint http://127.0.0.1:1 for DescribeVolumes"))
+        #expect(error.description.contains("AWS_ENDPOINT_URL"))
+        #expect(!error.description.contains("throttl"))
     }
 }

@@ -4,19 +4,16 @@ import Testing
 @testable import Snapstep
 
 @Suite struct FileProblemTests {
-    @Test func namesAMissingFileADirectoryAndAFileItCannotRead() throws {
+    @Test func namesAFileInTheWayOfAFolder() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("snapstep-file-problem-\(UUID())")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         struct Unused: Error {}
 
-        #expect(FileProblem.reading(folder.path + "/missing.json", error: Unused()) == "no such file or directory")
-        #expect(FileProblem.reading(folder.path, error: Unused()) == "it is a directory")
-
         let blocker = folder.appendingPathComponent("plain-file")
         try Data("x".utf8).write(to: blocker)
         #expect(FileProblem.creatingFolder(blocker.path, error: Unused()) == "a file of that name is in the way")
-        #expect(FileProblem.reading(blocker.path + "/below", error: Unused()) == "not a directory")
+        #expect(FileProblem.creatingFolder(folder.path + "/new", error: Unused()) == "\(Unused())")
     }
 
     @Test func startsTheSystemsMessageLowerCase() {

@@ -144,6 +144,22 @@ import Testing
         #expect(clock.sleeps.isEmpty)
     }
 
+    @Test func namesTheEndpointWhenTheRequestNeverReachedIt() async throws {
+        let refused = ScriptedTransport.Reply.failure(.notSent(reason: "connection refused"))
+        let transport = ScriptedTransport(Array(repeating: refused, count: 10))
+        let client = try makeClient(transport)
+
+        let error = await #expect(throws: AWSError.self) { try await describeVolumes(client) }
+
+        #expect(
+            error
+                == .unreachable(
+                    action: "DescribeVolumes", endpoint: "http://127.0.0.1:5000", reason: "connection refused"))
+        #expect(error?.isRetryable == true)
+        #expect(error?.outcomeIsUnknown == false)
+        #expect(transport.requests.count > 1, "a refused connection is retried like any call that was not applied")
+    }
+
     @Test(arguments: [
         ScriptedTransport.Reply.status(503, EC2Answers.error(code: "RequestLimitExceeded")),
         .status(400, EC2Answers.error(code: "Throttling")),

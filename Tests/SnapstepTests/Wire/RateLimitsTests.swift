@@ -33,17 +33,17 @@ import Testing
     }
 
     @Test(arguments: ["off", "none"])
-    func parsesOffAsNoLimits(text: String) {
-        #expect(RateLimits.parse(text) == RateLimits(buckets: [:]))
+    func parsesOffAsNoLimits(text: String) throws {
+        #expect(try RateLimits.parse(text) == RateLimits(buckets: [:]))
     }
 
     @Test(arguments: ["default", "ec2"])
-    func parsesDefaultAsEC2sBuckets(text: String) {
-        #expect(RateLimits.parse(text) == .ec2Defaults)
+    func parsesDefaultAsEC2sBuckets(text: String) throws {
+        #expect(try RateLimits.parse(text) == .ec2Defaults)
     }
 
     @Test func parsesAListAndKeepsTheDefaultsOfClassesNotNamed() throws {
-        let limits = try #require(RateLimits.parse("create=10/2,describe=50/2.5"))
+        let limits = try RateLimits.parse("create=10/2,describe=50/2.5")
 
         var expected = RateLimits.ec2Defaults
         expected.buckets[.create] = Bucket(burst: 10, refillPerSecond: 2)
@@ -52,7 +52,7 @@ import Testing
     }
 
     @Test func parsesEveryClassByName() throws {
-        let limits = try #require(RateLimits.parse("create=1/1,tags=2/2,mutating=3/3,describe=4/4"))
+        let limits = try RateLimits.parse("create=1/1,tags=2/2,mutating=3/3,describe=4/4")
 
         for (index, actionClass) in [RateLimits.ActionClass.create, .tags, .mutating, .describe].enumerated() {
             let value = Double(index + 1)
@@ -60,8 +60,10 @@ import Testing
         }
     }
 
-    @Test func theLastOfTwoItemsForOneClassWins() {
-        #expect(RateLimits.parse("create=10/1,create=20/2")?.buckets[.create] == Bucket(burst: 20, refillPerSecond: 2))
+    @Test func refusesAClassGivenTwiceRatherThanLettingTheLastWin() {
+        #expect(throws: RateLimitsError(item: "create=1/1", reason: "create is given twice; give each class once")) {
+            try RateLimits.parse("create=100/5,create=1/1")
+        }
     }
 
     @Test(arguments: [
@@ -74,9 +76,25 @@ import Testing
         "create=10/5, describe=1/1", " create=10/5",
         // Not numbers, or out of range: at least one call per burst, and a refill above zero.
         "create=ten/5", "create=10/five", "create=0/5", "create=0.5/5", "create=-1/5", "create=10/0",
-        "create=10/-1", "create=nan/5", "create=10/nan",
+        "create=10/-1", "create=nan/5", "create=10/nan", "create=inf/5",
     ])
     func rejectsMalformedText(text: String) {
-        #expect(RateLimits.parse(text) == nil)
+        #expect(throws: RateLimitsError.self) { try RateLimits.parse(text) }
+    }
+
+    @Test(arguments: [
+        ("create=0/5", "create=0/5", "the burst must be at least 1"),
+        ("create=10/5,describe=10/0", "describe=10/0", "the refill must be more than 0 tokens a second"),
+        ("create=ten/5", "create=ten/5", "the burst \"ten\" is not a number"),
+        ("create=10/5,snapshots=1/1", "snapshots=1/1", "unknown class \"snapshots\""),
+        ("create=10", "create=10", "expected BURST/REFILL after create="),
+        ("off,create=10/5", "off", "off stands alone"),
+        ("create=10/5,", "", "an empty item"),
+    ])
+    func namesTheItemAtFaultAndWhatIsWrong(text: String, item: String, reason: String) throws {
+        let error = try #require(throws: RateLimitsError.self) { try RateLimits.parse(text) }
+
+        #expect(error.item == item)
+        #expect(error.reason.contains(reason), "\(error)")
     }
 }

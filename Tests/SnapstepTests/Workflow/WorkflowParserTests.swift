@@ -206,7 +206,7 @@ import Testing
             throws: WorkflowErrors([
                 WorkflowError(
                     location: .wholeFile("/nonexistent/w.yaml"),
-                    message: "cannot read the workflow file: no such file or directory")
+                    message: "cannot read the workflow file: no such file")
             ])
         ) {
             try WorkflowParser.load(path: "/nonexistent/w.yaml")

@@ -57,11 +57,10 @@ public enum WorkflowParser {
         }
         let data: Data
         do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
+            data = try InputFile.contents(ofPath: path)
         } catch {
-            let reason = FileProblem.reading(path, error: error)
             throw WorkflowErrors([
-                WorkflowError(location: .wholeFile(path), message: "cannot read the workflow file: \(reason)")
+                WorkflowError(location: .wholeFile(path), message: "cannot read the workflow file: \(error.reason)")
             ])
         }
         guard let text = String(data: data, encoding: .utf8) else {
