@@ -38,13 +38,13 @@ public struct FleetRun: Sendable {
     ///
     /// - Parameters:
     ///   - request: The volumes, scopes, tags and limits.
-    ///   - interruption: Ctrl-C, when the caller wires it.
+    ///   - interruption: Ctrl-C, when the caller wires it; it also lists the CreateSnapshot calls in flight.
     ///   - onResult: Called once per volume.
     ///   - onProgress: Called after each change of the counts.
     /// - Returns: The final counts.
     /// - Throws: ``SnapshotError/invalidInput(reason:)`` before anything is sent when the request is invalid.
     public func run(
-        _ request: FleetRequest, interruption: FleetInterruption = FleetInterruption(),
+        _ request: FleetRequest, interruption: Interruption = Interruption(),
         onResult: @escaping ResultHandler, onProgress: @escaping ProgressHandler = { _ in }
     ) async throws(SnapshotError) -> FleetProgress {
         try request.validate()
