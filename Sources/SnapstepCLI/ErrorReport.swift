@@ -10,7 +10,8 @@ enum ErrorReport {
         return error.exitCode
     }
 
-    /// The error object: `code`, `message` and `snapshot_id` always; `aws_code` and `request_id` when AWS gave them.
+    /// The error object: `code`, `message` and `snapshot_id` always; `aws_code` and `request_id` when AWS gave them;
+    /// the operation id, volume, region and account of a CreateSnapshot that an interruption left in flight.
     static func json(for error: SnapshotError) -> JSONValue {
         var members: [(String, JSONValue)] = [
             ("code", .string(error.code)),
@@ -30,6 +31,13 @@ enum ErrorReport {
         }
         if case .interrupted(_, let state) = error {
             members.append(("state", .string(state?.rawValue)))
+        }
+        if case .interruptedWhileCreating(let call) = error {
+            // What finds the snapshot the call may have made: its operation tag, in that volume, region and account.
+            members += [
+                ("operation_id", .string(call.operationID)), ("volume_id", .string(call.volumeID)),
+                ("region", .string(call.region)), ("account_id", .string(call.account)),
+            ]
         }
         return .object([("error", .object(members))])
     }

@@ -1,13 +1,6 @@
-import Dispatch
 import Foundation
 import Snapstep
 import Synchronization
-
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
 
 /// Runs `snapstep snapshot` over many volumes: one JSON line per volume as soon as it is done, a summary line at
 /// the end, a progress bar on a terminal, and the exit code of the worst outcome.
@@ -26,23 +19,27 @@ struct FleetRunner {
         let resolver = TargetResolver(
             environment: environment, configPath: configPath, clientEnvironment: clientEnvironment)
         let fleet = FleetRun(resolver: resolver, environment: clientEnvironment)
-        let interruption = FleetInterruption()
+        let interruption = Interruption()
         let bar = ProgressBar(isEnabled: Terminal.stderrIsTerminal && logLevel == nil)
+        let latest = LatestProgress()
         let started = ContinuousClock.now
 
-        let interrupts = Atomic<Int>(0)
-        let sources = [SIGINT, SIGTERM].map { number in
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler {
-                // The first signal stops new snapshots and ends the waits with every id printed; a second exits.
-                if interrupts.add(1, ordering: .relaxed).newValue > 1 { exit(Terminal.exitCode(for: 130)) }
+        let signals = InterruptSignals(
+            onFirst: {
+                // No new snapshots; calls in flight are answered and every wait ends with its snapshot's id.
                 interruption.request()
-            }
-            source.resume()
-            return source
-        }
-        defer { sources.forEach { $0.cancel() } }
+                bar.clear()
+                Terminal.printError(
+                    "snapstep: stopping: no new snapshots; waiting for the CreateSnapshot calls in flight to answer "
+                        + "so their ids are not lost (Ctrl-C again to stop at once)")
+            },
+            onAgain: {
+                bar.clear()
+                Self.exitAtOnce(
+                    interruption: interruption, progress: latest.progress, statistics: statistics,
+                    elapsed: started.duration(to: .now).seconds)
+            })
+        defer { signals.cancel() }
 
         let progress: FleetProgress
         do {
@@ -52,42 +49,19 @@ struct FleetRunner {
                     bar.clear()
                     Terminal.printJSONLine(Self.json(for: result))
                 },
-                onProgress: { bar.draw($0) })
+                onProgress: { progress in
+                    latest.update(progress)
+                    bar.draw(progress)
+                })
         } catch {
             return ErrorReport.emit(error)
         }
         bar.clear()
 
-        let elapsed = started.duration(to: .now).seconds
-        let calls = statistics.totalAttempts
-        let created =
-            progress.completed + (progress.failuresByCode["timed_out"] ?? 0)
-            + (progress.failuresByCode["snapshot_failed"] ?? 0)
         let exitCode = interruption.isRequested ? 130 : progress.worstExitCode
         Terminal.printJSONLine(
-            .object([
-                (
-                    "summary",
-                    .object([
-                        ("volumes", .int(progress.volumes)),
-                        ("completed", .int(progress.completed)),
-                        ("failed", .int(progress.failed)),
-                        ("failed_scopes", .int(progress.failedScopes)),
-                        (
-                            "failures",
-                            .object(progress.failuresByCode.sorted { $0.key < $1.key }.map { ($0.key, .int($0.value)) })
-                        ),
-                        ("api_calls", .int(calls)),
-                        ("retries", .int(statistics.retries)),
-                        (
-                            "api_calls_per_snapshot",
-                            .string(created > 0 ? String(format: "%.3f", Double(calls) / Double(created)) : nil)
-                        ),
-                        ("elapsed_seconds", .string(String(format: "%.1f", elapsed))),
-                        ("exit_code", .int(Int(exitCode))),
-                    ])
-                )
-            ]))
+            Self.summary(
+                of: progress, statistics: statistics, elapsed: started.duration(to: .now).seconds, exitCode: exitCode))
         if progress.failed > 0 || progress.failedScopes > 0 {
             Terminal.printError("snapstep: \(Self.failureSentence(for: progress)); see the error lines.")
         }
@@ -105,6 +79,64 @@ struct FleetRunner {
                     ? "1 account and region could not be used" : "\(count) accounts and regions could not be used")
         }
         return parts.joined(separator: " and ")
+    }
+
+    /// Exits at once on a second Ctrl-C: first a line for each CreateSnapshot still in flight, naming the operation id
+    /// by which the snapshot it may have made is found, then the summary line.
+    private static func exitAtOnce(
+        interruption: Interruption, progress: FleetProgress, statistics: CallStatistics, elapsed: Double
+    ) -> Never {
+        let calls = interruption.createsInFlight
+        var progress = progress
+        progress.failed += calls.count
+        if !calls.isEmpty { progress.failuresByCode["interrupted", default: 0] += calls.count }
+        let lines = calls.map { call in
+            json(
+                for: FleetResult(
+                    volumeID: call.volumeID, region: call.region, account: call.account,
+                    outcome: .failure(.interruptedWhileCreating(call))))
+        }
+        let sentence =
+            calls.isEmpty
+            ? "snapstep: stopped at once; every snapshot made so far is on its line."
+            : "snapstep: stopped at once while \(calls.count) CreateSnapshot calls were in flight; each may have made "
+                + "a snapshot, tagged with the operation_id on its line."
+        Terminal.printJSONLinesAndExit(
+            lines + [summary(of: progress, statistics: statistics, elapsed: elapsed, exitCode: 130)], error: sentence,
+            code: 130)
+    }
+
+    /// The last line of a run: the counts, the API calls, the time taken and the exit code.
+    static func summary(
+        of progress: FleetProgress, statistics: CallStatistics, elapsed: Double, exitCode: Int32
+    ) -> JSONValue {
+        let calls = statistics.totalAttempts
+        let created =
+            progress.completed + (progress.failuresByCode["timed_out"] ?? 0)
+            + (progress.failuresByCode["snapshot_failed"] ?? 0)
+        return .object([
+            (
+                "summary",
+                .object([
+                    ("volumes", .int(progress.volumes)),
+                    ("completed", .int(progress.completed)),
+                    ("failed", .int(progress.failed)),
+                    ("failed_scopes", .int(progress.failedScopes)),
+                    (
+                        "failures",
+                        .object(progress.failuresByCode.sorted { $0.key < $1.key }.map { ($0.key, .int($0.value)) })
+                    ),
+                    ("api_calls", .int(calls)),
+                    ("retries", .int(statistics.retries)),
+                    (
+                        "api_calls_per_snapshot",
+                        .string(created > 0 ? String(format: "%.3f", Double(calls) / Double(created)) : nil)
+                    ),
+                    ("elapsed_seconds", .string(String(format: "%.1f", elapsed))),
+                    ("exit_code", .int(Int(exitCode))),
+                ])
+            )
+        ])
     }
 
     /// One volume's line: the single-volume object, or its error object with the volume, region and account.
@@ -164,5 +196,20 @@ final class ProgressBar: Sendable {
         let eta = rate > 0 ? DurationFormat.describe(.seconds(Double(remaining) / rate)) : "?"
         return "[\(bar)] \(progress.finished)/\(progress.volumes) done, \(progress.pending) pending, "
             + "\(progress.failed) failed, \(String(format: "%.1f", rate))/s, ETA \(eta)"
+    }
+}
+
+/// The newest counts of a fleet run, for a second Ctrl-C that cannot wait for the run's own.
+final class LatestProgress: Sendable {
+    private let state = Mutex(FleetProgress())
+
+    /// The newest counts heard.
+    var progress: FleetProgress { state.withLock { $0 } }
+
+    /// Keeps `progress` unless newer counts were heard first: counts arrive from several tasks, and only grow.
+    func update(_ progress: FleetProgress) {
+        state.withLock { latest in
+            if progress.volumes + progress.finished >= latest.volumes + latest.finished { latest = progress }
+        }
     }
 }

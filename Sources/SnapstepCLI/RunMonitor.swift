@@ -1,19 +1,13 @@
-import Dispatch
 import Foundation
 import Snapstep
 import Synchronization
-
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
 
 /// Follows a snapshot step for the person at the terminal: draws the live progress line, and turns Ctrl-C into
 /// exit 130 with the snapshot's id and state, deleting nothing.
 ///
 /// Ctrl-C while CreateSnapshot is in flight is held until its answer arrives, so the id of a snapshot that was
-/// just made is never lost.
+/// just made is never lost. A second Ctrl-C exits at once; while the call is still in flight it prints the volume,
+/// region, account and operation id by which the snapshot it may have made can be found.
 final class RunMonitor: Sendable {
     private enum Phase {
         case preparing
@@ -24,31 +18,29 @@ final class RunMonitor: Sendable {
     private struct State {
         var phase = Phase.preparing
         var interruptRequested = false
-        var interrupts = 0
     }
 
     private let state = Mutex(State())
     private let started = ContinuousClock.now
     private let drawsProgress: Bool
+    private let interruption: Interruption
 
     /// Creates a monitor.
     ///
-    /// - Parameter drawsProgress: Whether to draw the live progress line on stderr.
-    init(drawsProgress: Bool) {
+    /// - Parameters:
+    ///   - drawsProgress: Whether to draw the live progress line on stderr.
+    ///   - interruption: The step's interruption, which lists its CreateSnapshot call while it is in flight.
+    init(drawsProgress: Bool, interruption: Interruption) {
         self.drawsProgress = drawsProgress
+        self.interruption = interruption
     }
 
-    /// Starts turning SIGINT (Ctrl-C) and SIGTERM (what CI, systemd and Kubernetes send) into an orderly exit.
+    /// Starts turning SIGINT (Ctrl-C) and SIGTERM into an orderly exit.
     ///
-    /// - Returns: The signal sources, which the caller keeps alive while the step runs.
-    func installInterruptHandler() -> [any DispatchSourceSignal] {
-        [SIGINT, SIGTERM].map { number in
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { [weak self] in self?.interrupted() }
-            source.resume()
-            return source
-        }
+    /// - Returns: The installed handlers, which the caller keeps and cancels when the step is done.
+    func installInterruptHandler() -> InterruptSignals {
+        InterruptSignals(
+            onFirst: { [weak self] in self?.interrupted() }, onAgain: { [weak self] in self?.exitAtOnce() })
     }
 
     /// Receives the step's events.
@@ -101,8 +93,6 @@ final class RunMonitor: Sendable {
 
     private func interrupted() {
         let action: (exit: Bool, snapshot: Snapshot?) = state.withLock { state in
-            state.interrupts += 1
-            if state.interrupts > 1 { return (true, nil) }
             switch state.phase {
             case .preparing: return (true, nil)
             case .creating:
@@ -114,8 +104,23 @@ final class RunMonitor: Sendable {
         if action.exit {
             exitInterrupted(snapshotID: action.snapshot?.snapshotID, state: action.snapshot?.state)
         } else {
-            Terminal.printError("\nsnapstep: waiting for CreateSnapshot to answer so its id is not lost…")
+            Terminal.printError(
+                "\nsnapstep: waiting for CreateSnapshot to answer so its id is not lost (Ctrl-C again to stop at once)…"
+            )
         }
+    }
+
+    /// Exits at once on a second Ctrl-C, naming the snapshot that a CreateSnapshot still in flight may have made.
+    private func exitAtOnce() {
+        if let call = interruption.createsInFlight.first {
+            finish()
+            exit(ErrorReport.emit(.interruptedWhileCreating(call)))
+        }
+        let snapshot: Snapshot? = state.withLock { state in
+            if case .created(let snapshot) = state.phase { return snapshot }
+            return nil
+        }
+        exitInterrupted(snapshotID: snapshot?.snapshotID, state: snapshot?.state)
     }
 
     private func exitInterrupted(snapshotID: String?, state: SnapshotState?) -> Never {

@@ -66,17 +66,34 @@ final class StandardStreams: Sendable {
     ///   - text: What stdout should carry, such as indented JSON for a terminal.
     ///   - fallback: The same content for stderr, such as one compact JSON line; `text` when `nil`.
     func writeOutput(_ text: String, fallback: String? = nil) {
-        state.withLock { state in
-            if state.outputError == nil {
-                state.outputError = StandardStream.output.write(text)
-                if state.outputError == nil { return }
-            }
-            if !state.hasAnnouncedLoss, let error = state.outputError {
-                state.hasAnnouncedLoss = true
-                _ = StandardStream.error.write(Self.lossSentence(errorNumber: error))
-            }
-            _ = StandardStream.error.write(fallback ?? text)
+        state.withLock { Self.writeOutput(text, fallback: fallback, state: &$0) }
+    }
+
+    /// Writes the last of stdout's output and a sentence for stderr, then exits while still holding the streams, so
+    /// that no other task's line can follow.
+    ///
+    /// - Parameters:
+    ///   - text: The last output, such as a fleet run's summary line.
+    ///   - sentence: The line for stderr, with its line end.
+    ///   - code: The command's exit code; ``lostOutputExitCode`` replaces it when stdout failed.
+    func writeOutputAndExit(_ text: String, error sentence: String, code: Int32) -> Never {
+        state.withLock { state -> Never in
+            Self.writeOutput(text, fallback: nil, state: &state)
+            _ = StandardStream.error.write(sentence)
+            exit(state.outputError == nil ? code : Self.lostOutputExitCode)
         }
+    }
+
+    private static func writeOutput(_ text: String, fallback: String?, state: inout State) {
+        if state.outputError == nil {
+            state.outputError = StandardStream.output.write(text)
+            if state.outputError == nil { return }
+        }
+        if !state.hasAnnouncedLoss, let error = state.outputError {
+            state.hasAnnouncedLoss = true
+            _ = StandardStream.error.write(lossSentence(errorNumber: error))
+        }
+        _ = StandardStream.error.write(fallback ?? text)
     }
 
     /// Writes `text` to stderr, ignoring a failure.

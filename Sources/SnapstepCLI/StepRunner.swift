@@ -19,10 +19,12 @@ struct StepRunner {
         let clientEnvironment = ClientEnvironment(logger: LogLevelOption.logger(level: logLevel))
         let resolver = TargetResolver(
             environment: environment, configPath: configPath, clientEnvironment: clientEnvironment)
-        let step = SnapshotStep(resolver: resolver, environment: clientEnvironment)
-        let monitor = RunMonitor(drawsProgress: Terminal.stderrIsTerminal && logLevel == nil)
-        let interruptSources = monitor.installInterruptHandler()
-        defer { interruptSources.forEach { $0.cancel() } }
+        let interruption = Interruption()
+        let step = SnapshotStep(resolver: resolver, environment: clientEnvironment, interruption: interruption)
+        let monitor = RunMonitor(
+            drawsProgress: Terminal.stderrIsTerminal && logLevel == nil, interruption: interruption)
+        let signals = monitor.installInterruptHandler()
+        defer { signals.cancel() }
 
         let result: Result<SnapshotOutcome, SnapshotError> = await withTaskGroup { group in
             group.addTask { await monitor.tick() }

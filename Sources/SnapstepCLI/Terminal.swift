@@ -26,6 +26,13 @@ enum Terminal {
         StandardStreams.shared.writeOutput(value.text + "\n")
     }
 
+    /// Writes the last JSON lines and a sentence, and exits while still holding stdout, so that no other task's line
+    /// can follow the summary.
+    static func printJSONLinesAndExit(_ values: [JSONValue], error sentence: String, code: Int32) -> Never {
+        StandardStreams.shared.writeOutputAndExit(
+            values.map { $0.text + "\n" }.joined(), error: sentence + "\n", code: code)
+    }
+
     /// Writes text and a newline to stdout, such as the help.
     static func printText(_ text: String) {
         StandardStreams.shared.writeOutput(text + "\n")

@@ -11,7 +11,8 @@ enum Usage {
           5    the snapshot reached state error (AWS's message is reported)
           6    the time limit passed while the snapshot was still pending
           7    AWS kept throttling or failing after retries
-          130  interrupted (Ctrl-C); the snapshot is kept and its id printed
+          130  interrupted (Ctrl-C, SIGTERM); the snapshot is kept and its id printed (after a second
+               Ctrl-C, the operation_id of a CreateSnapshot still in flight)
           1    anything else, such as an endpoint that cannot be reached (code endpoint_unreachable)
           8    snapstep audit verify found the audit trail damaged
           9    stdout could not be written (closed, full, or its reader went away): what it would carry went to

@@ -36,7 +36,15 @@ struct WorkflowSession {
     }
 
     /// Opens the audit database and builds the engine.
-    func makeEngine() throws(SnapshotError) -> WorkflowEngine {
+    ///
+    /// - Parameters:
+    ///   - interruption: Ctrl-C, wired by ``WorkflowInterrupts``.
+    ///   - onRunID: Hears the id of a new run as soon as it is made.
+    /// - Returns: The engine.
+    /// - Throws: ``SnapshotError/internal(reason:error:snapshotID:)`` when the audit database cannot be opened.
+    func makeEngine(
+        interruption: Interruption, onRunID: @escaping @Sendable (String) -> Void = { _ in }
+    ) throws(SnapshotError) -> WorkflowEngine {
         let path = auditPath ?? AuditStore.defaultPath(environment: environment)
         let store: AuditStore
         do {
@@ -54,9 +62,10 @@ struct WorkflowSession {
                 // Said at once on stderr, so that a run stopped before its report can still be resumed by id.
                 let runID = RunID.make(now: Date(), random: random)
                 Terminal.printError("snapstep: run \(runID) started")
+                onRunID(runID)
                 return runID
             },
-            onCrashPoint: Self.crashHook(environment))
+            onCrashPoint: Self.crashHook(environment), interruption: interruption)
     }
 
     /// A fault-injection hook for the project's own tests: `SNAPSTEP_CRASH_AT=STEP:before|during|after` stops the
@@ -74,9 +83,11 @@ struct WorkflowSession {
     }
 
     /// Prints a run's report and returns its exit code.
-    static func emit(_ report: WorkflowReport) -> Int32 {
-        Terminal.printJSON(json(for: report))
-        if let error = report.error {
+    func emit(_ report: WorkflowReport) -> Int32 {
+        Terminal.printJSON(Self.json(for: report))
+        if report.status == .interrupted, let error = report.error {
+            Terminal.printError(interruptedSentence(report.runID, error, .resume))
+        } else if let error = report.error {
             Terminal.printError("snapstep: run \(report.runID): \(error.description)")
         } else if report.status == .waitingApproval {
             Terminal.printError(
@@ -84,6 +95,19 @@ struct WorkflowSession {
                     + "(or snapstep reject \(report.runID))")
         }
         return report.exitCode
+    }
+
+    /// The sentence on stderr for an interrupted run or undo: why it stopped, and how to carry it on with this
+    /// session's audit database.
+    func interruptedSentence(_ runID: String, _ error: SnapshotError, _ action: RunControlCommand.Action) -> String {
+        let command = "snapstep \(action.rawValue) \(runID)" + (auditPath.map { " --audit-db \($0)" } ?? "")
+        let howToContinue =
+            action == .undo
+            ? "run \(command) again to restore the rest, and it restores nothing twice"
+            : "run \(command) to continue it"
+        var reason = error.description
+        if reason.hasSuffix(".") { reason.removeLast() }
+        return "snapstep: run \(runID): \(reason); \(howToContinue)."
     }
 
     static func json(for report: WorkflowReport) -> JSONValue {
@@ -176,10 +200,13 @@ struct RunCommand: Command {
             // Every problem, each with its file, line and column; nothing has run.
             return ErrorReport.emit(.invalidInput(reason: "the workflow is invalid:\n\(error.description)"))
         }
+        let session = session.with(environment: environment)
+        let interrupts = WorkflowInterrupts(session: session, action: .resume, runID: nil)
+        defer { interrupts.cancel() }
         do throws(SnapshotError) {
-            let engine = try session.with(environment: environment).makeEngine()
-            return WorkflowSession.emit(
-                await engine.start(definition, text: text, parameters: parameters, dryRun: isDryRun))
+            let engine = try session.makeEngine(interruption: interrupts.interruption) { interrupts.started($0) }
+            interrupts.use(engine)
+            return session.emit(await engine.start(definition, text: text, parameters: parameters, dryRun: isDryRun))
         } catch {
             return ErrorReport.emit(error)
         }
@@ -213,14 +240,18 @@ struct RunControlCommand {
     }
 
     func run(environment: [String: String]) async -> Int32 {
+        let session = session.with(environment: environment)
+        let interrupts = WorkflowInterrupts(session: session, action: action == .undo ? .undo : .resume, runID: runID)
+        defer { interrupts.cancel() }
         do throws(SnapshotError) {
-            let engine = try session.with(environment: environment).makeEngine()
+            let engine = try session.makeEngine(interruption: interrupts.interruption)
+            interrupts.use(engine)
             let user = environment["USER"] ?? environment["LOGNAME"] ?? "unknown"
             switch action {
             case .resume:
-                return WorkflowSession.emit(await engine.resume(runID: runID))
+                return session.emit(await engine.resume(runID: runID))
             case .approve, .reject:
-                return WorkflowSession.emit(
+                return session.emit(
                     await engine.decide(runID: runID, approved: action == .approve, by: user, note: note))
             case .undo:
                 let restored = try await engine.undo(runID: runID)
@@ -241,6 +272,11 @@ struct RunControlCommand {
                     ]))
                 return 0
             }
+        } catch .runInterrupted(let runID) {
+            let error = SnapshotError.runInterrupted(runID: runID)
+            Terminal.printJSON(ErrorReport.json(for: error))
+            Terminal.printError(session.interruptedSentence(runID, error, .undo))
+            return error.exitCode
         } catch {
             return ErrorReport.emit(error)
         }

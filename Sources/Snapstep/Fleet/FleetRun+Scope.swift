@@ -9,13 +9,13 @@ extension FleetRun {
     /// snapshot waited on by one batch waiter.
     func snapshot(
         _ volumeIDs: [String], in discovery: ScopeDiscovery, request: FleetRequest,
-        elapsed: @escaping @Sendable () -> Duration, interruption: FleetInterruption, tally: FleetTally
+        elapsed: @escaping @Sendable () -> Duration, interruption: Interruption, tally: FleetTally
     ) async {
         let connection = discovery.connection
         let scopedEnvironment = connection.ec2.query.environment
         let step = SnapshotStep(
             resolver: resolver, environment: scopedEnvironment, schedule: schedule,
-            makeOperationID: makeOperationID)
+            makeOperationID: makeOperationID, interruption: interruption)
         let waiter = SnapshotBatchWaiter(
             ec2: connection.ec2, environment: scopedEnvironment, schedule: schedule, elapsed: elapsed,
             deadline: request.timeLimit)

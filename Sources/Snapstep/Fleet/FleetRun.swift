@@ -43,14 +43,14 @@ public struct FleetRun: Sendable {
     ///
     /// - Parameters:
     ///   - request: The volumes, scopes, tags and limits.
-    ///   - interruption: Ctrl-C, when the caller wires it.
+    ///   - interruption: Ctrl-C, when the caller wires it; it also lists the CreateSnapshot calls in flight.
     ///   - onResult: Called once per volume, and once per account and region that could not be used.
     ///   - onProgress: Called after each change of the counts.
     /// - Returns: The final counts.
     /// - Throws: ``SnapshotError/invalidInput(reason:)`` before anything is created when the request is invalid, the
     ///   integration refuses one of its accounts or regions, or EC2 refuses the selector's filters.
     public func run(
-        _ request: FleetRequest, interruption: FleetInterruption = FleetInterruption(),
+        _ request: FleetRequest, interruption: Interruption = Interruption(),
         onResult: @escaping ResultHandler, onProgress: @escaping ProgressHandler = { _ in }
     ) async throws(SnapshotError) -> FleetProgress {
         try request.validate()

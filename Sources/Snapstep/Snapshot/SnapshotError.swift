@@ -29,6 +29,11 @@ public enum SnapshotError: Error, Equatable, Sendable, CustomStringConvertible {
     case outcomeUnknown(volumeID: String, operationID: String, error: AWSError)
     /// The command was interrupted, as by Ctrl-C; nothing was deleted.
     case interrupted(snapshotID: String?, state: SnapshotState?)
+    /// The command was stopped at once, as by a second Ctrl-C, while a CreateSnapshot call was in flight: a snapshot
+    /// may exist, findable by the call's operation id.
+    case interruptedWhileCreating(CreateSnapshotCall)
+    /// A workflow run (or its undo) was interrupted; its state is saved, so that it can carry on.
+    case runInterrupted(runID: String)
     /// A workflow's safety rule refused a step, such as deleting a volume without a verified snapshot.
     case refused(reason: String)
     /// Anything else.
@@ -45,7 +50,7 @@ public enum SnapshotError: Error, Equatable, Sendable, CustomStringConvertible {
         case .timedOut: 6
         case .unavailable(.unreachable, _): 1
         case .unavailable, .concurrentSnapshotLimit, .outcomeUnknown: 7
-        case .interrupted: 130
+        case .interrupted, .interruptedWhileCreating, .runInterrupted: 130
         case .internal, .refused: 1
         }
     }
@@ -61,7 +66,7 @@ public enum SnapshotError: Error, Equatable, Sendable, CustomStringConvertible {
         case .timedOut: "timed_out"
         case .unavailable(.unreachable, _): "endpoint_unreachable"
         case .unavailable, .concurrentSnapshotLimit, .outcomeUnknown: "throttled"
-        case .interrupted: "interrupted"
+        case .interrupted, .interruptedWhileCreating, .runInterrupted: "interrupted"
         case .internal: "internal"
         case .refused: "refused"
         }
@@ -73,7 +78,7 @@ public enum SnapshotError: Error, Equatable, Sendable, CustomStringConvertible {
         case .accessDenied(_, let id), .unavailable(_, let id), .interrupted(let id, _), .internal(_, _, let id): id
         case .snapshotFailed(let id, _), .timedOut(let id, _, _, _): id
         case .invalidInput, .invalidLine, .credentialsUnavailable, .accountMismatch, .volumeNotFound, .snapshotNotFound,
-            .concurrentSnapshotLimit, .refused, .outcomeUnknown:
+            .concurrentSnapshotLimit, .refused, .outcomeUnknown, .interruptedWhileCreating, .runInterrupted:
             nil
         }
     }
@@ -134,6 +139,15 @@ public enum SnapshotError: Error, Equatable, Sendable, CustomStringConvertible {
         case .interrupted(let snapshotID, let state):
             snapshotID.map { "Interrupted; snapshot \($0) is \(state?.rawValue ?? "pending") and was not deleted." }
                 ?? "Interrupted before any snapshot was created."
+        case .interruptedWhileCreating(let call):
+            "Interrupted while CreateSnapshot of \(call.volumeID) in \(call.region)"
+                + (call.account.map { " in account \($0)" } ?? "")
+                + " was in flight, so a snapshot may exist, tagged \(ProvenanceTags.operationKey)=\(call.operationID); "
+                + "find it with DescribeSnapshots and that tag, or run snapstep snapshot --volume \(call.volumeID) "
+                + "--region \(call.region)\(call.account.map { " --account \($0)" } ?? "") --operation-id "
+                + "\(call.operationID), which finds it (or makes it if none was made) and waits for it."
+        case .runInterrupted:
+            "Interrupted; the run's state is saved, so carrying it on repeats and skips nothing."
         case .internal(let reason, _, _), .refused(let reason):
             sentence(reason)
         }

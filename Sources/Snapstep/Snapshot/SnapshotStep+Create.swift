@@ -14,7 +14,35 @@ extension SnapshotStep {
 
     /// Sends CreateSnapshot with the user's and the provenance tags, recovering from lost answers and EBS's
     /// per-volume rate limit.
+    ///
+    /// From the first send until this returns, the call is listed in the interruption's
+    /// ``Interruption/createsInFlight``, so that a second Ctrl-C can name the snapshot that may exist.
     func create(
+        _ request: SnapshotRequest, operationID: String, connection: Connection,
+        elapsed: @escaping @Sendable () -> Duration
+    ) async throws(SnapshotError) -> Creation {
+        // Nothing is sent before the first token of the client-side rate limit, so nothing can exist until then.
+        try await acquireToken(connection)
+        guard !interruption.isRequested else { throw .interrupted(snapshotID: nil, state: nil) }
+        let call = CreateSnapshotCall(
+            volumeID: request.volumeID, region: connection.target.region, account: connection.confirmedAccount,
+            operationID: operationID)
+        return try await interruption.tracking(call) { () async throws(SnapshotError) -> Creation in
+            try await sendCreate(request, operationID: operationID, connection: connection, elapsed: elapsed)
+        }
+    }
+
+    /// Takes a CreateSnapshot token from the connection's client-side rate limit, when it has one.
+    private func acquireToken(_ connection: Connection) async throws(SnapshotError) {
+        guard let limiter = connection.ec2.query.environment.rateLimiter else { return }
+        do {
+            try await limiter.acquire(for: "CreateSnapshot")
+        } catch {
+            throw .interrupted(snapshotID: nil, state: nil)
+        }
+    }
+
+    private func sendCreate(
         _ request: SnapshotRequest, operationID: String, connection: Connection,
         elapsed: @escaping @Sendable () -> Duration
     ) async throws(SnapshotError) -> Creation {
@@ -24,16 +52,10 @@ extension SnapshotStep {
         var firstSentAt: Duration?
         var unknownOutcomes = 0
 
+        let limiter = connection.ec2.query.environment.rateLimiter
         while true {
             // The wait time counts from sending, not from queueing for the client-side rate limit.
-            let limiter = connection.ec2.query.environment.rateLimiter
-            if let limiter {
-                do {
-                    try await limiter.acquire(for: "CreateSnapshot")
-                } catch {
-                    throw .interrupted(snapshotID: nil, state: nil)
-                }
-            }
+            if firstSentAt != nil { try await acquireToken(connection) }
             let sentAt = elapsed()
             firstSentAt = firstSentAt ?? sentAt
             do {

@@ -14,6 +14,7 @@ public struct SnapshotStep: Sendable {
     let environment: ClientEnvironment
     let schedule: WaitSchedule
     let makeOperationID: @Sendable () -> String
+    let interruption: Interruption
 
     /// Creates a step.
     ///
@@ -22,14 +23,17 @@ public struct SnapshotStep: Sendable {
     ///   - environment: The transport, clocks, randomness, retry policy, logger and statistics of the run.
     ///   - schedule: When to poll the snapshot.
     ///   - makeOperationID: Makes each operation's unique token.
+    ///   - interruption: Ctrl-C: it ends the wait, and lists the step's CreateSnapshot call while it is in flight.
     public init(
         resolver: TargetResolver, environment: ClientEnvironment, schedule: WaitSchedule = .standard,
-        makeOperationID: @escaping @Sendable () -> String = { UUID().uuidString.lowercased() }
+        makeOperationID: @escaping @Sendable () -> String = { UUID().uuidString.lowercased() },
+        interruption: Interruption = Interruption()
     ) {
         self.resolver = resolver
         self.environment = environment
         self.schedule = schedule
         self.makeOperationID = makeOperationID
+        self.interruption = interruption
     }
 
     /// Runs the step.
@@ -136,10 +140,19 @@ public struct SnapshotStep: Sendable {
         onEvent: @escaping EventHandler
     ) async throws(SnapshotError) -> Snapshot {
         let waiter = SnapshotWaiter(source: connection.ec2, environment: environment, schedule: schedule)
-        do {
-            return try await waiter.waitUntilCompleted(
-                snapshotID: snapshot.snapshotID, elapsed: { elapsed() - sentAt }, deadline: timeLimit - sentAt
-            ) { onEvent(.polled($0)) }
+        // An interruption cancels only the wait: the snapshot exists, and the error below carries its id.
+        let waited = await interruption.cancellingOnRequest { () -> Result<Snapshot, WaitError> in
+            do throws(WaitError) {
+                return .success(
+                    try await waiter.waitUntilCompleted(
+                        snapshotID: snapshot.snapshotID, elapsed: { elapsed() - sentAt }, deadline: timeLimit - sentAt
+                    ) { onEvent(.polled($0)) })
+            } catch {
+                return .failure(error)
+            }
+        }
+        do throws(WaitError) {
+            return try waited.get()
         } catch {
             switch error {
             case .failed(let failed):

@@ -64,9 +64,14 @@ struct FleetReport: Sendable {
         /// AWS's error code, when AWS answered with an error.
         let awsCode: String?
 
+        /// The operation id that tags the snapshot a CreateSnapshot may have made, when the run stopped while the call
+        /// was in flight or its outcome was unknown.
+        let operationID: String?
+
         private enum CodingKeys: String, CodingKey {
             case snapshotID = "snapshot_id"
             case awsCode = "aws_code"
+            case operationID = "operation_id"
             case code, message
         }
     }

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// The workflow commands of the built `snapstep` (`run`, `resume`, `approve`, `reject`, `undo`, `audit`) against one
-/// moto server, with one audit database of the test's own.
+/// moto server or fault endpoint, with one audit database of the test's own.
 struct WorkflowCLI: Sendable {
     /// The repository's example workflows.
     enum Example: String, Sendable {
@@ -39,6 +39,43 @@ struct WorkflowCLI: Sendable {
         auditDatabase = folder.appending(path: "audit.sqlite", directoryHint: .notDirectory)
     }
 
+    /// Creates the commands of a test against the fault endpoint, with keys acting in its default account.
+    ///
+    /// - Parameters:
+    ///   - endpoint: The fault endpoint.
+    ///   - folder: A temporary folder of the test's own, which holds the audit database.
+    init(endpoint: FaultEndpoint, folder: URL) {
+        environment = endpoint.snapstepEnvironment()
+        auditDatabase = folder.appending(path: "audit.sqlite", directoryHint: .notDirectory)
+    }
+
+    /// The arguments of `snapstep run FILE`, as ``run(_:parameters:dryRun:crashAt:)`` gives them, for a run started in
+    /// the background.
+    ///
+    /// - Parameters:
+    ///   - workflow: The workflow file.
+    ///   - parameters: The `--param` values.
+    ///   - dryRun: Whether to pass `--dry-run`.
+    /// - Returns: The arguments after the program's name.
+    func runArguments(_ workflow: URL, parameters: [String: String] = [:], dryRun: Bool = false) -> [String] {
+        var arguments = ["run", workflow.path, "--audit-db", auditDatabase.path]
+        arguments += parameters.sorted { $0.key < $1.key }.flatMap { ["--param", "\($0.key)=\($0.value)"] }
+        if dryRun {
+            arguments.append("--dry-run")
+        }
+        return arguments
+    }
+
+    /// The arguments of `snapstep resume|approve|reject|undo RUN`, for a command started in the background.
+    ///
+    /// - Parameters:
+    ///   - command: `resume`, `approve`, `reject` or `undo`.
+    ///   - runID: The run.
+    /// - Returns: The arguments after the program's name.
+    func controlArguments(_ command: String, runID: String) -> [String] {
+        [command, runID, "--audit-db", auditDatabase.path]
+    }
+
     /// Runs `snapstep run FILE`.
     ///
     /// - Parameters:
@@ -51,14 +88,11 @@ struct WorkflowCLI: Sendable {
     func run(
         _ workflow: URL, parameters: [String: String] = [:], dryRun: Bool = false, crashAt: String? = nil
     ) async throws -> CommandResult {
-        var arguments = ["run", workflow.path, "--audit-db", auditDatabase.path]
-        arguments += parameters.sorted { $0.key < $1.key }.flatMap { ["--param", "\($0.key)=\($0.value)"] }
-        if dryRun {
-            arguments.append("--dry-run")
-        }
         var environment = environment
         environment["SNAPSTEP_CRASH_AT"] = crashAt
-        return try await runSnapstep(arguments: arguments, environment: environment, timeLimit: .seconds(120))
+        return try await runSnapstep(
+            arguments: runArguments(workflow, parameters: parameters, dryRun: dryRun), environment: environment,
+            timeLimit: .seconds(120))
     }
 
     /// Runs `snapstep resume|approve|reject|undo RUN`.
@@ -70,8 +104,7 @@ struct WorkflowCLI: Sendable {
     /// - Throws: The harness's errors.
     func control(_ command: String, runID: String) async throws -> CommandResult {
         try await runSnapstep(
-            arguments: [command, runID, "--audit-db", auditDatabase.path], environment: environment,
-            timeLimit: .seconds(120))
+            arguments: controlArguments(command, runID: runID), environment: environment, timeLimit: .seconds(120))
     }
 
     /// Runs `snapstep audit ARGUMENTS --audit-db PATH`.

@@ -10,6 +10,9 @@ import Testing
             action: "CreateSnapshot", code: "RequestLimitExceeded", message: "slow down", requestID: "r-1",
             statusCode: 503))
 
+    static let inFlight = CreateSnapshotCall(
+        volumeID: "vol-0000000a", region: "eu-west-1", account: "111111111111", operationID: "op-1")
+
     @Test(
         arguments: [
             (SnapshotError.invalidInput(reason: "bad"), 2, "invalid_input", nil),
@@ -32,6 +35,8 @@ import Testing
             (.interrupted(snapshotID: "snap-0000000a", state: .pending), 130, "interrupted", "snap-0000000a"),
             (.invalidLine(file: "volumes.txt", line: 3, reason: "bad"), 2, "invalid_input", nil),
             (.unavailable(unreachable, snapshotID: nil), 1, "endpoint_unreachable", nil),
+            (.interruptedWhileCreating(Self.inFlight), 130, "interrupted", nil),
+            (.runInterrupted(runID: "run-20261204-120000-3f9a"), 130, "interrupted", nil),
             (.internal(reason: "odd", error: nil, snapshotID: nil), 1, "internal", nil),
         ] as [(SnapshotError, Int32, String, String?)])
     func mapsEachCaseToOneExitCodeAndCode(error: SnapshotError, exitCode: Int32, code: String, snapshotID: String?) {
@@ -53,6 +58,17 @@ import Testing
             error.description
                 == "Snapshot snap-0000000a is still pending at 37% after the time limit of 1h30m; "
                 + "it keeps going in AWS: run snapstep wait snap-0000000a to wait again.")
+    }
+
+    @Test func neverSaysNoSnapshotWasMadeWhileACreateSnapshotWasInFlight() {
+        let description = SnapshotError.interruptedWhileCreating(Self.inFlight).description
+
+        #expect(!description.contains("before any snapshot was created"))
+        #expect(description.contains("may exist, tagged snapstep:operation-id=op-1"))
+        #expect(
+            description.contains(
+                "snapstep snapshot --volume vol-0000000a --region eu-west-1 --account 111111111111 --operation-id op-1")
+        )
     }
 
     @Test func writesTheInputProblemAsASentence() {

@@ -28,11 +28,15 @@ import Testing
         ]
     }
 
-    private func makeStep(_ transport: ScriptedTransport, jitter: Double = 0) -> SnapshotStep {
+    private func makeStep(
+        _ transport: ScriptedTransport, jitter: Double = 0, interruption: Interruption = Interruption()
+    ) -> SnapshotStep {
         let environment = ClientEnvironment.testing(
             transport: transport, clock: clock, random: FixedRandomSource(fraction: jitter))
         let resolver = TargetResolver(environment: variables, configPath: nil, clientEnvironment: environment)
-        return SnapshotStep(resolver: resolver, environment: environment, makeOperationID: { Self.operationID })
+        return SnapshotStep(
+            resolver: resolver, environment: environment, makeOperationID: { Self.operationID },
+            interruption: interruption)
     }
 
     private static func request(
@@ -314,6 +318,48 @@ import Testing
         #expect(error?.snapshotID == Self.snapshotID)
         #expect(error?.exitCode == 3)
         #expect(error?.code == "access_denied")
+    }
+
+    // MARK: - Interruptions
+
+    @Test func sendsNoCreateSnapshotOnceInterrupted() async throws {
+        let transport = ScriptedTransport([Self.volume])
+        let interruption = Interruption()
+        interruption.request()
+
+        await #expect(throws: SnapshotError.interrupted(snapshotID: nil, state: nil)) {
+            try await makeStep(transport, interruption: interruption).run(Self.request())
+        }
+        #expect(transport.actions == ["DescribeVolumes"])
+    }
+
+    @Test func listsTheCreateSnapshotCallOnlyWhileItIsInFlight() async throws {
+        let interruption = Interruption()
+        let inFlight = Mutex<[String: [CreateSnapshotCall]]>([:])
+        let transport = ScriptedTransport(
+            [Self.volume, .xml(EC2Answers.createSnapshot(status: "completed"))],
+            onSend: { request in inFlight.withLock { $0[request.action] = interruption.createsInFlight } })
+
+        _ = try await makeStep(transport, interruption: interruption).run(Self.request())
+
+        // What a second Ctrl-C prints to find the snapshot the call may have made, and only while it may.
+        let call = CreateSnapshotCall(
+            volumeID: Self.volumeID, region: "eu-west-1", account: nil, operationID: Self.operationID)
+        #expect(inFlight.withLock { $0 } == ["DescribeVolumes": [], "CreateSnapshot": [call]])
+        #expect(interruption.createsInFlight.isEmpty)
+    }
+
+    @Test func endsTheWaitAtOnceWithTheSnapshotsIDWhenInterrupted() async throws {
+        let transport = ScriptedTransport([Self.volume, Self.created])
+        let interruption = Interruption()
+
+        // Ctrl-C while CreateSnapshot is in flight: its answer is kept, and the wait that follows ends at once.
+        await #expect(throws: SnapshotError.interrupted(snapshotID: Self.snapshotID, state: .pending)) {
+            try await makeStep(transport, interruption: interruption).run(Self.request()) { event in
+                if case .created = event { interruption.request() }
+            }
+        }
+        #expect(transport.actions == ["DescribeVolumes", "CreateSnapshot"])
     }
 
     // MARK: - Known issues

@@ -43,6 +43,7 @@ final class ScriptedTransport: HTTPTransport {
     private let repeating: Reply?
     private let clock: ManualClock?
     private let latency: Duration
+    private let onSend: (@Sendable (HTTPRequest) -> Void)?
     private let sourceLocation: SourceLocation
 
     /// Creates a transport.
@@ -52,15 +53,18 @@ final class ScriptedTransport: HTTPTransport {
     ///   - repeating: The answer to every call after the script ends; `nil` makes such a call a test failure.
     ///   - clock: A clock to advance by `latency` on every call, so that calls take time.
     ///   - latency: How long each call takes on `clock`.
+    ///   - onSend: Called with each request before it is answered, to look at the caller while its call is in flight.
     ///   - sourceLocation: Where test failures about the script are reported.
     init(
         _ replies: [Reply], thenRepeating repeating: Reply? = nil, clock: ManualClock? = nil,
-        latency: Duration = .zero, sourceLocation: SourceLocation = #_sourceLocation
+        latency: Duration = .zero, onSend: (@Sendable (HTTPRequest) -> Void)? = nil,
+        sourceLocation: SourceLocation = #_sourceLocation
     ) {
         state = Mutex(State(replies: replies))
         self.repeating = repeating
         self.clock = clock
         self.latency = latency
+        self.onSend = onSend
         self.sourceLocation = sourceLocation
     }
 
@@ -95,6 +99,7 @@ final class ScriptedTransport: HTTPTransport {
             return (reply, state.requests.count, state.requests.count - 1 + state.replies.count)
         }
         clock?.advance(by: latency)
+        onSend?(request)
 
         guard let reply else {
             Issue.record(

@@ -7,6 +7,7 @@ struct StepExecutor: Sendable {
     let environment: ClientEnvironment
     let schedule: WaitSchedule
     let resolver: TargetResolver
+    let interruption: Interruption
 
     /// Runs the step and returns its outputs.
     func execute(_ scope: WorkflowScope) async throws(SnapshotError) -> [String: Value] {
@@ -43,7 +44,8 @@ struct StepExecutor: Sendable {
 
         try scope.recordIntent(["operation_id": scope.operationID])
         scope.checkpoint(.before)
-        let step = SnapshotStep(resolver: resolver, environment: environment, schedule: schedule)
+        let step = SnapshotStep(
+            resolver: resolver, environment: environment, schedule: schedule, interruption: interruption)
         let outcome = try await step.run(
             request, on: scope.connection, elapsed: environment.startStopwatch(), onEvent: { _ in })
         scope.checkpoint(.during)
@@ -209,13 +211,34 @@ struct StepExecutor: Sendable {
 
     /// Polls a volume until `isReady`, every second at first and at most every 5 seconds.
     func waitForVolume(
-        _ volumeID: String, _ scope: WorkflowScope, timeLimit: Duration, isReady: (Volume) -> Bool
+        _ volumeID: String, _ scope: WorkflowScope, timeLimit: Duration, isReady: @escaping @Sendable (Volume) -> Bool
     ) async throws(SnapshotError) {
-        try await waitForVolume(volumeID, on: scope.connection.ec2, timeLimit: timeLimit, isReady: isReady)
+        try await waitForVolume(
+            volumeID, on: scope.connection.ec2, runID: scope.runID, timeLimit: timeLimit, isReady: isReady)
     }
 
-    /// Polls a volume on `ec2` until `isReady`; a volume not visible yet is polled again.
+    /// Polls a volume on `ec2` until `isReady`; a volume not visible yet is polled again. An interruption ends the
+    /// wait with ``SnapshotError/runInterrupted(runID:)``: the call it waits on was made, and a resume or a second
+    /// undo finds its effect.
     func waitForVolume(
+        _ volumeID: String, on ec2: EC2Client, runID: String, timeLimit: Duration,
+        isReady: @escaping @Sendable (Volume) -> Bool
+    ) async throws(SnapshotError) {
+        let waited = await interruption.cancellingOnRequest { () -> Result<Void, SnapshotError> in
+            do throws(SnapshotError) {
+                return .success(try await pollVolume(volumeID, on: ec2, timeLimit: timeLimit, isReady: isReady))
+            } catch {
+                return .failure(error)
+            }
+        }
+        do {
+            try waited.get()
+        } catch .interrupted(snapshotID: nil, _) {
+            throw .runInterrupted(runID: runID)
+        }
+    }
+
+    private func pollVolume(
         _ volumeID: String, on ec2: EC2Client, timeLimit: Duration, isReady: (Volume) -> Bool
     ) async throws(SnapshotError) {
         let elapsed = environment.startStopwatch()

@@ -18,7 +18,8 @@ extension WorkflowEngine {
                 region: definition.region, account: definition.account)
             let base = definition.makeContext(runID: runID, isDryRun: dryRun)
             let targets = try await fixTargets(runID: runID, definition: definition, base: base, connection: connection)
-            let executor = StepExecutor(environment: runEnvironment, schedule: schedule, resolver: resolver)
+            let executor = StepExecutor(
+                environment: runEnvironment, schedule: schedule, resolver: resolver, interruption: interruption)
 
             for target in targets {
                 var targetReport = WorkflowReport.TargetReport(volumeID: target.volumeID, steps: [])
@@ -41,10 +42,12 @@ extension WorkflowEngine {
             try setStatus(.succeeded, runID)
             try append(.runFinished(status: .succeeded, summary: "\(targets.count) targets"), runID)
         } catch {
-            report.status = .failed
+            let wasInterrupted = error.exitCode == 130
+            report.status = wasInterrupted ? .interrupted : .failed
             report.error = error
-            try? store.setRunStatus(error.exitCode == 130 ? .interrupted : .failed, runID: runID)
-            _ = try? store.append(.runFinished(status: .failed, summary: error.description), runID: runID)
+            try? store.setRunStatus(wasInterrupted ? .interrupted : .failed, runID: runID)
+            _ = try? store.append(
+                .runFinished(status: wasInterrupted ? .interrupted : .failed, summary: error.description), runID: runID)
         }
         return report
     }
@@ -100,6 +103,8 @@ extension WorkflowEngine {
                 report.steps.append(.init(id: step.id, type: step.type.rawValue, status: "skipped", outputs: [:]))
                 continue
             }
+            // Ctrl-C stops the run here, before a step that may change something starts; a resume starts it.
+            guard !interruption.isRequested else { throw .runInterrupted(runID: runID) }
 
             var values = base.values
             values["target"] = WorkflowTargets.contextValue(of: target)
@@ -169,8 +174,9 @@ extension WorkflowEngine {
                         target: target.volumeID, stepID: step.id, status: .failed, outputs: [:],
                         error: error.description),
                     runID: runID)
+                let status = error.exitCode == 130 ? "interrupted" : "failed"
                 report.steps.append(
-                    .init(id: step.id, type: step.type.rawValue, status: "failed", outputs: [:], error: error))
+                    .init(id: step.id, type: step.type.rawValue, status: status, outputs: [:], error: error))
                 throw error
             }
             outputs[step.id] = stepOutputs

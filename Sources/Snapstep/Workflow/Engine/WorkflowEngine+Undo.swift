@@ -39,6 +39,8 @@ extension WorkflowEngine {
         var restored: [Restored] = []
         for row in deletions {
             guard let snapshotID = row.details["snapshot_id"], !snapshotID.isEmpty else { continue }
+            // Ctrl-C stops before the next volume; a second undo finds the ones restored so far by their tags.
+            guard !interruption.isRequested else { throw .runInterrupted(runID: runID) }
             restored.append(try await restore(row.target, from: snapshotID, runID: runID, connection: connection))
         }
         return restored
@@ -87,8 +89,9 @@ extension WorkflowEngine {
             throw SnapshotStep.classify(error, snapshotID: snapshotID)
         }
         // In use already means an earlier undo restored and attached it.
-        let executor = StepExecutor(environment: environment, schedule: schedule, resolver: resolver)
-        try await executor.waitForVolume(volume.volumeID, on: ec2, timeLimit: .seconds(1800)) {
+        let executor = StepExecutor(
+            environment: environment, schedule: schedule, resolver: resolver, interruption: interruption)
+        try await executor.waitForVolume(volume.volumeID, on: ec2, runID: runID, timeLimit: .seconds(1800)) {
             $0.state == "available" || $0.state == "in-use"
         }
         _ = try? store.append(

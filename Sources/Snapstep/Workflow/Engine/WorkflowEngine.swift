@@ -9,6 +9,7 @@ public struct WorkflowEngine: Sendable {
     let schedule: WaitSchedule
     let makeRunID: @Sendable () -> String
     let onCrashPoint: @Sendable (_ stepID: String, _ point: CrashPoint) -> Void
+    let interruption: Interruption
 
     /// Creates an engine.
     ///
@@ -19,10 +20,13 @@ public struct WorkflowEngine: Sendable {
     ///   - schedule: When to poll snapshots.
     ///   - makeRunID: Makes each run's id.
     ///   - onCrashPoint: Called at each crash point of each step; tests use it to stop the process on purpose.
+    ///   - interruption: Ctrl-C: once requested, no further step starts, waits end at once, and the run is stored
+    ///     as interrupted so that `snapstep resume` carries it on.
     public init(
         resolver: TargetResolver, environment: ClientEnvironment, store: AuditStore, schedule: WaitSchedule = .standard,
         makeRunID: @escaping @Sendable () -> String,
-        onCrashPoint: @escaping @Sendable (String, CrashPoint) -> Void = { _, _ in }
+        onCrashPoint: @escaping @Sendable (String, CrashPoint) -> Void = { _, _ in },
+        interruption: Interruption = Interruption()
     ) {
         self.resolver = resolver
         self.environment = environment
@@ -30,6 +34,7 @@ public struct WorkflowEngine: Sendable {
         self.schedule = schedule
         self.makeRunID = makeRunID
         self.onCrashPoint = onCrashPoint
+        self.interruption = interruption
     }
 
     /// Starts a new run of a workflow.
@@ -125,6 +130,18 @@ public struct WorkflowEngine: Sendable {
                 error: nil)
         }
         return await execute(runID: runID, definition: definition, dryRun: stored.isDryRun)
+    }
+
+    /// Stores a run as interrupted without waiting for it to stop, for a second Ctrl-C that exits at once.
+    ///
+    /// Every step's intent was written before its mutating call, so a resume still checks AWS before calling again.
+    ///
+    /// - Parameters:
+    ///   - runID: The run.
+    ///   - reason: Why it stopped, for the audit trail.
+    public func recordInterrupted(runID: String, reason: String) {
+        try? store.setRunStatus(.interrupted, runID: runID)
+        _ = try? store.append(.runFinished(status: .interrupted, summary: reason), runID: runID)
     }
 
     /// The pseudo-target under which run-wide decisions, such as approvals and the target list, are stored.

@@ -6,6 +6,8 @@ public struct WorkflowReport: Sendable, Equatable {
         case succeeded
         /// A step failed; the run can be resumed after the cause is fixed.
         case failed
+        /// Ctrl-C or SIGTERM stopped the run before its next step; `snapstep resume RUN` carries it on.
+        case interrupted
         /// The run waits at an approval step: `snapstep approve RUN` or `snapstep reject RUN`.
         case waitingApproval = "waiting_approval"
         /// The approval was refused; nothing after it ran.
@@ -20,7 +22,7 @@ public struct WorkflowReport: Sendable, Equatable {
         public var id: String
         /// The step's type.
         public var type: String
-        /// `succeeded`, `skipped`, `failed`, `waiting_approval`, `not_run`, or `allowed` in a dry run.
+        /// `succeeded`, `skipped`, `failed`, `interrupted`, `waiting_approval`, `not_run`, or `allowed` in a dry run.
         public var status: String
         /// The step's outputs.
         public var outputs: [String: Value]
