@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Snapstep
 
 #if canImport(Glibc)
@@ -117,23 +117,24 @@ struct AuditCommand {
 
         // The export goes to a side file first, so FILE is either the whole export or what it was before.
         let partial = output + ".partial"
-        guard FileManager.default.createFile(atPath: partial, contents: nil, attributes: [.posixPermissions: 0o600]),
-            let handle = FileHandle(forWritingAtPath: partial)
-        else {
-            return ErrorReport.emit(.invalidInput(reason: "cannot create \(partial); check the --output path"))
+        let descriptor = open(partial, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else {
+            let reason = FileProblem.systemMessage(errno)
+            return ErrorReport.emit(
+                .invalidInput(reason: "cannot create \(partial) (\(reason)); check the --output path"))
         }
         let count: Int
         do throws(AuditError) {
-            var writer = OutputWriter(destination: .file(handle))
+            var writer = OutputWriter(destination: .file(descriptor))
             count = try store.export(format: format, runID: runID, to: &writer)
             try writer.finish(path: partial)
-            try? handle.close()
+            close(descriptor)
             guard rename(partial, output) == 0 else {
                 throw .exportFailed(path: output, reason: String(cString: strerror(errno)))
             }
         } catch {
-            try? handle.close()
-            try? FileManager.default.removeItem(atPath: partial)
+            close(descriptor)
+            unlink(partial)
             throw error
         }
 
@@ -268,13 +269,13 @@ struct AuditCommand {
         enum Destination {
             /// Stdout, or stderr once stdout cannot be written.
             case standardOutput
-            /// An open file.
-            case file(FileHandle)
+            /// An open file's descriptor.
+            case file(Int32)
         }
 
         let destination: Destination
         private var buffer: [UInt8] = []
-        private var failure: (any Error)?
+        private var failure: String?
 
         init(destination: Destination) {
             self.destination = destination
@@ -290,7 +291,7 @@ struct AuditCommand {
         /// - Throws: ``AuditError/exportFailed(path:reason:)``.
         mutating func finish(path: String) throws(AuditError) {
             flush()
-            if let failure { throw .exportFailed(path: path, reason: "\(failure)") }
+            if let failure { throw .exportFailed(path: path, reason: failure) }
         }
 
         private mutating func flush() {
@@ -298,11 +299,9 @@ struct AuditCommand {
             switch destination {
             case .standardOutput:
                 StandardStreams.shared.writeOutput(String(decoding: buffer, as: UTF8.self))
-            case .file(let handle):
-                do {
-                    try handle.write(contentsOf: buffer)
-                } catch {
-                    failure = error
+            case .file(let descriptor):
+                if let error = StandardStream(descriptor: descriptor).write(String(decoding: buffer, as: UTF8.self)) {
+                    failure = FileProblem.systemMessage(error)
                 }
             }
             buffer.removeAll(keepingCapacity: true)

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Snapstep
 
 /// The options of `snapstep snapshot` over many volumes: repeated `--volume`, `--volumes-from`, `--filter`,
@@ -75,7 +75,7 @@ enum FleetOptions {
         let forms =
             "write a number with a unit: 30d (days), 12h (hours), 90m (minutes) or 45s (seconds), or a mix "
             + "such as 1d12h"
-        if Double(text.trimmingCharacters(in: .whitespaces)) != nil {
+        if Double(text.trimmingASCIIWhitespace()) != nil {
             throw .init(message: "--older-than \(text) has no unit; \(forms)")
         }
         guard let duration = DurationFormat.parse(text) else {
@@ -124,7 +124,7 @@ enum FleetOptions {
     private static func list(_ text: String?) throws(ArgumentScanner.UsageError) -> [String] {
         guard let text else { return [] }
         let items = text.split(separator: ",", omittingEmptySubsequences: false).map {
-            $0.trimmingCharacters(in: .whitespaces)
+            $0.trimmingASCIIWhitespace()
         }
         guard !items.contains(where: \.isEmpty) else { throw .init(message: "the list \(text) has an empty item") }
         return items

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Snapstep
 import Synchronization
 
@@ -130,9 +130,9 @@ struct FleetRunner {
                     ("retries", .int(statistics.retries)),
                     (
                         "api_calls_per_snapshot",
-                        .string(created > 0 ? String(format: "%.3f", Double(calls) / Double(created)) : nil)
+                        .string(created > 0 ? NumberText.fixed(Double(calls) / Double(created), digits: 3) : nil)
                     ),
-                    ("elapsed_seconds", .string(String(format: "%.1f", elapsed))),
+                    ("elapsed_seconds", .string(NumberText.fixed(elapsed, digits: 1))),
                     ("exit_code", .int(Int(exitCode))),
                 ])
             )
@@ -195,7 +195,7 @@ final class ProgressBar: Sendable {
         let remaining = progress.volumes - progress.finished
         let eta = rate > 0 ? DurationFormat.describe(.seconds(Double(remaining) / rate)) : "?"
         return "[\(bar)] \(progress.finished)/\(progress.volumes) done, \(progress.pending) pending, "
-            + "\(progress.failed) failed, \(String(format: "%.1f", rate))/s, ETA \(eta)"
+            + "\(progress.failed) failed, \(NumberText.fixed(rate, digits: 1))/s, ETA \(eta)"
     }
 }
 

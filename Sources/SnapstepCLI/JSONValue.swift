@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// A JSON value whose objects keep their keys in order, so that `snapshot_id` and `wait_time` always come first.
 enum JSONValue: Equatable, Sendable {
@@ -56,7 +56,7 @@ enum JSONValue: Equatable, Sendable {
             case "\r": out += "\\r"
             case "\t": out += "\\t"
             case _ where scalar.value < 0x20:
-                out += String(format: "\\u%04x", scalar.value)
+                out += "\\u" + NumberText.hex(scalar.value, width: 4)
             default: out.unicodeScalars.append(scalar)
             }
         }

@@ -1,6 +1,12 @@
-import Foundation
+import FoundationEssentials
 import Snapstep
 import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Follows a snapshot step for the person at the terminal: draws the live progress line, and turns Ctrl-C into
 /// exit 130 with the snapshot's id and state, deleting nothing.
@@ -78,7 +84,7 @@ final class RunMonitor: Sendable {
     private func draw() {
         guard drawsProgress else { return }
         let elapsed = Int(started.duration(to: .now).seconds)
-        let clock = String(format: "%d:%02d", elapsed / 60, elapsed % 60)
+        let clock = "\(elapsed / 60):\(NumberText.padded(elapsed % 60, width: 2))"
         let text: String = state.withLock { state in
             switch state.phase {
             case .preparing: return "snapstep: checking the account and the volume… \(clock)"

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Snapstep
 
 /// `snapstep snapshot`: one volume (one JSON object out) or many (JSON lines and a summary), chosen by the options.

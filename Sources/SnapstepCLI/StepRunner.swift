@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Snapstep
 
 /// Runs a snapshot step for a command: builds the clients, draws progress, handles Ctrl-C, and prints the result

@@ -1,6 +1,12 @@
-import Foundation
+import FoundationEssentials
 import Snapstep
 import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Ctrl-C and SIGTERM for `snapstep run`, `resume`, `approve`, `reject` and `undo`.
 ///

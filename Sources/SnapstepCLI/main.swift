@@ -1,6 +1,12 @@
 import Dispatch
-import Foundation
+import FoundationEssentials
 import Snapstep
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Chooses the command from the first argument and runs it.
 func runCommand(_ arguments: [String], environment: [String: String]) async -> Int32 {

@@ -27,7 +27,7 @@ public enum FileProblem {
     }
 
     /// The C library's message for `code`, starting lower-case to sit inside a sentence.
-    static func systemMessage(_ code: Int32) -> String {
+    public static func systemMessage(_ code: Int32) -> String {
         let message = String(cString: strerror(code))
         return message.prefix(1).lowercased() + message.dropFirst()
     }

@@ -1,10 +1,15 @@
 import Glibc
 
-/// The process's standard output or error, written with `write(2)`: no buffering to lose at exit, and no crash when
+/// The process's standard output or error (or any open file), written with `write(2)`: no buffering to lose at exit, and no crash when
 /// the other end is closed or the disk is full.
 public struct StandardStream: Sendable {
     /// The file descriptor.
     public let descriptor: Int32
+
+    /// A stream on an open file descriptor, which stays the caller's to close.
+    public init(descriptor: Int32) {
+        self.descriptor = descriptor
+    }
 
     /// Standard output.
     public static let output = StandardStream(descriptor: STDOUT_FILENO)

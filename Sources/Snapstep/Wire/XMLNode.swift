@@ -23,7 +23,8 @@ public struct XMLNode: Sendable, Equatable {
 
     /// Parses a document and returns its root element.
     ///
-    /// libxml2 parses it without reaching the network and without expanding entities other than XML's own.
+    /// libxml2 reads it as a stream, without reaching the network and without expanding entities other than XML's
+    /// own, and only the elements' names and trimmed text are kept: no tree of libxml2's own is built on the way.
     ///
     /// - Parameter bytes: The document's bytes.
     /// - Returns: The root element.
@@ -34,40 +35,55 @@ public struct XMLNode: Sendable, Equatable {
         _ = parserIsReady
 
         let options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue)
-        let document = bytes.withUnsafeBufferPointer { buffer in
-            buffer.withMemoryRebound(to: CChar.self) { chars in
-                xmlReadMemory(chars.baseAddress, Int32(chars.count), nil, nil, options)
+        return try bytes.withUnsafeBufferPointer { buffer throws(XMLParseError) in
+            let reader = buffer.withMemoryRebound(to: CChar.self) { chars in
+                xmlReaderForMemory(chars.baseAddress, Int32(chars.count), nil, nil, options)
             }
+            guard let reader else { throw XMLParseError(reason: "libxml2 could not start reading the document") }
+            defer { xmlFreeTextReader(reader) }
+            return try read(from: reader)
         }
-        guard let document else {
-            let message = xmlGetLastError()?.pointee.message.map { String(cString: $0) } ?? ""
-            let reason = message.trimmingASCIIWhitespace()
-            throw XMLParseError(reason: reason.isEmpty ? "the document is not well-formed XML" : reason)
-        }
-        defer { xmlFreeDoc(document) }
-        guard let root = xmlDocGetRootElement(document) else {
-            throw XMLParseError(reason: "the document has no root element")
-        }
-        return XMLNode(element: root)
     }
 
-    /// Copies a libxml2 element and its child elements; the text is that of its own text and CDATA children.
-    private init(element: xmlNodePtr) {
-        self.init(name: element.pointee.name.map { String(cString: $0) } ?? "")
-        var text = ""
-        var child = element.pointee.children
-        while let node = child {
-            switch node.pointee.type {
-            case XML_ELEMENT_NODE:
-                children.append(XMLNode(element: node))
-            case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
-                if let content = node.pointee.content { text += String(cString: content) }
+    /// Builds the tree from the reader's stream of element starts, texts and element ends.
+    private static func read(from reader: xmlTextReaderPtr) throws(XMLParseError) -> XMLNode {
+        var open: [(node: XMLNode, text: String)] = []
+        var root: XMLNode?
+
+        func close() {
+            guard var (node, text) = open.popLast() else { return }
+            node.text = text.trimmingASCIIWhitespace()
+            if open.isEmpty {
+                root = node
+            } else {
+                open[open.count - 1].node.children.append(node)
+            }
+        }
+
+        while true {
+            let status = xmlTextReaderRead(reader)
+            if status == 0 { break }
+            guard status == 1 else {
+                let message = xmlGetLastError()?.pointee.message.map { String(cString: $0) } ?? ""
+                let reason = message.trimmingASCIIWhitespace()
+                throw XMLParseError(reason: reason.isEmpty ? "the document is not well-formed XML" : reason)
+            }
+            switch xmlTextReaderNodeType(reader) {
+            case Int32(XML_READER_TYPE_ELEMENT.rawValue):
+                let name = xmlTextReaderConstLocalName(reader).map { String(cString: $0) } ?? ""
+                open.append((XMLNode(name: name), ""))
+                if xmlTextReaderIsEmptyElement(reader) == 1 { close() }
+            case Int32(XML_READER_TYPE_END_ELEMENT.rawValue):
+                close()
+            case Int32(XML_READER_TYPE_TEXT.rawValue), Int32(XML_READER_TYPE_CDATA.rawValue):
+                guard !open.isEmpty, let value = xmlTextReaderConstValue(reader) else { break }
+                open[open.count - 1].text += String(cString: value)
             default:
                 break
             }
-            child = node.pointee.next
         }
-        self.text = text.trimmingASCIIWhitespace()
+        guard let root else { throw XMLParseError(reason: "the document has no root element") }
+        return root
     }
 
     /// The first child named `name`.

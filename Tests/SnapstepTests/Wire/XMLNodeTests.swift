@@ -1,3 +1,4 @@
+import Foundation
 import Snapstep
 import Testing
 
@@ -70,6 +71,29 @@ import Testing
 
         #expect(root.text(of: "a") == "Tom & Jerry <3")
         #expect(root.text(of: "b") == "x < y")
+    }
+
+    @Test func keepsEmptyElementsAsChildrenWithoutText() throws {
+        let xml = "<r><tagSet/><a>1</a><b></b><c> </c></r>"
+
+        let root = try XMLNode.parse(Array(xml.utf8))
+
+        #expect(root.children.map(\.name) == ["tagSet", "a", "b", "c"])
+        #expect(root.children.map(\.text) == ["", "1", "", ""])
+        #expect(root.items(of: "tagSet").isEmpty)
+    }
+
+    @Test func neverReadsAnExternalEntity() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("snapstep-xxe-\(UUID())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let secret = folder.appendingPathComponent("secret.txt")
+        try Data("do-not-read".utf8).write(to: secret)
+        let xml = "<?xml version=\"1.0\"?><!DOCTYPE r [<!ENTITY e SYSTEM \"file://\(secret.path)\">]><r><a>&e;</a></r>"
+
+        let text = (try? XMLNode.parse(Array(xml.utf8)))?.text(of: "a") ?? ""
+
+        #expect(!text.contains("do-not-read"))
     }
 
     @Test func findsDescendantsDepthFirstInDocumentOrder() throws {
