@@ -51,7 +51,8 @@ public struct XMLNode: Sendable, Equatable {
         var root: XMLNode?
 
         func close() {
-            guard var (node, text) = open.popLast() else { return }
+            guard let (element, text) = open.popLast() else { return }
+            var node = element
             node.text = text.trimmingASCIIWhitespace()
             if open.isEmpty {
                 root = node
