@@ -47,12 +47,14 @@ func unknownCommand(_ name: String, among commands: [String: any Command.Type]) 
 }
 
 // The streams come first and the top level stays synchronous: an async main starts Dispatch's threads before its
-// first line, and they would take the number of a closed stdout for a descriptor of their own.
+// first line, and they would take the number of a closed stdout for a descriptor of their own. The signals are blocked
+// before any thread starts, the command runs in a detached task, and the main thread takes the signals until it exits.
 StandardStreams.shared.prepare()
+SignalRelay.shared.blockSignals()
 MemoryPolicy.apply()
-Task {
+Task.detached {
     let code = await runCommand(
         Array(CommandLine.arguments.dropFirst()), environment: ProcessInfo.processInfo.environment)
     exit(Terminal.exitCode(for: code))
 }
-dispatchMain()
+SignalRelay.shared.relayForever()

@@ -225,7 +225,8 @@ import Testing
             let snapshot = try #require(try await endpoint.snapshots().first)
             _ = try Self.expectFailure(result, exitCode: 6, code: "timed_out", snapshotID: snapshot.snapshotID)
             #expect(try await endpoint.snapshots().count == 1)
-            #expect(elapsed < .seconds(10), "a 3 s limit took \(elapsed) behind a 20 s answer")
+            // Well under the 20 s answer, with room for a loaded machine.
+            #expect(elapsed < .seconds(15), "a 3 s limit took \(elapsed) behind a 20 s answer")
         }
     }
 

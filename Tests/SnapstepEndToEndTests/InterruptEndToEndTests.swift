@@ -33,7 +33,7 @@ import Testing
     func aSignalStopsAWorkflowBeforeItDeletesAndResumeFinishesIt(signal: Int32) async throws {
         try await withWorkflow { endpoint, cli, workflow in
             let volumeID = try await endpoint.createVolume()
-            try await endpoint.script(#"{"snapshot_behaviour": {"complete_after_seconds": 4}}"#)
+            try await endpoint.script(#"{"snapshot_behaviour": {"complete_after_seconds": 10}}"#)
 
             let stopped = try await withBackgroundSnapstep(
                 arguments: cli.runArguments(workflow), environment: cli.environment
@@ -60,7 +60,7 @@ import Testing
     @Test func ctrlCStopsAResumeBeforeItDeletesAndTheNextResumeFinishes() async throws {
         try await withWorkflow { endpoint, cli, workflow in
             let volumeID = try await endpoint.createVolume()
-            try await endpoint.script(#"{"snapshot_behaviour": {"complete_after_seconds": 4}}"#)
+            try await endpoint.script(#"{"snapshot_behaviour": {"complete_after_seconds": 10}}"#)
             let crashed = try await cli.run(workflow, crashAt: "snap:before")
             let runID = try #require(crashed.startedRunID, "\(crashed)")
             try #require(crashed.exitCode == 99, "\(crashed)")

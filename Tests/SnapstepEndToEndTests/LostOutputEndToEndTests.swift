@@ -78,8 +78,9 @@ import Testing
     @Test func carriesOnAfterTheReaderOfStdoutGoesAwayAndPrintsTheRestOnStderr() async throws {
         try await withFaultEndpoint { endpoint in
             let volumeIDs = try await endpoint.createVolumes(count: 6, region: "us-east-1")
-            // The first volume's line comes at once; the others come after the reader has gone.
-            let slow = volumeIDs.dropFirst().map { #"{"volume_id": "\#($0)", "complete_after_seconds": 3}"# }
+            // The first volume's line comes at once; the others come after the reader has gone, which on a loaded
+            // machine can take seconds of its own.
+            let slow = volumeIDs.dropFirst().map { #"{"volume_id": "\#($0)", "complete_after_seconds": 12}"# }
             try await endpoint.script(#"{"snapshot_behaviours": [\#(slow.joined(separator: ", "))]}"#)
             let pipe = try OutputPipe()
             var firstLine = ""

@@ -14,7 +14,8 @@ import Testing
     @Test func resumesTheSameSnapshotAfterKillNineAndWaitAgrees() async throws {
         try await withFaultEndpoint { endpoint in
             let volumeID = try await endpoint.createVolume()
-            try await endpoint.script(#"{"snapshot_behaviour": {"complete_after_seconds": 8}}"#)
+            // Long enough that the kill lands mid-wait even when a loaded machine is slow to see the first poll.
+            try await endpoint.script(#"{"snapshot_behaviour": {"complete_after_seconds": 20}}"#)
             let operationID = "e2e-kill-nine-\(UUID().uuidString.lowercased())"
             let arguments = ["snapshot", "--volume", volumeID, "--operation-id", operationID]
             let environment = endpoint.snapstepEnvironment()

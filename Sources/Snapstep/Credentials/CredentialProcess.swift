@@ -61,10 +61,24 @@ public struct CredentialProcess: Sendable {
         posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_adddup2(&actions, writeEnd, STDOUT_FILENO)
 
+        // The child starts with every signal unblocked and at its default action, whatever this process blocks or
+        // ignores for itself (the command blocks SIGINT and SIGTERM for its signal thread and ignores SIGPIPE).
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var unblocked = sigset_t()
+        sigemptyset(&unblocked)
+        posix_spawnattr_setsigmask(&attributes, &unblocked)
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        for number in [SIGINT, SIGTERM, SIGPIPE] { sigaddset(&defaults, number) }
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+
         let argv = arguments.map { strdup($0) } + [nil]
         defer { for argument in argv { free(argument) } }
         var child = pid_t()
-        let spawned = posix_spawn(&child, arguments[0], &actions, nil, argv, environ)
+        let spawned = posix_spawn(&child, arguments[0], &actions, &attributes, argv, environ)
         close(writeEnd)
         guard spawned == 0 else {
             close(readEnd)
