@@ -90,8 +90,9 @@ import Testing
             let finished = try await cli.run(workflow)
             let runID = try #require(finished.startedRunID, "\(finished)")
             try #require(finished.exitCode == 0, "\(finished)")
-            // The restored volume's CreateVolume answers late, so that Ctrl-C arrives while it is in flight.
-            try await endpoint.script(#"{"faults": [{"action": "CreateVolume", "delay": 3}]}"#)
+            // The restored volume's CreateVolume answers late, so that Ctrl-C arrives while it is in flight even when a
+            // loaded machine is slow to notice the call.
+            try await endpoint.script(#"{"faults": [{"action": "CreateVolume", "delay": 8}]}"#)
 
             let stopped = try await withBackgroundSnapstep(
                 arguments: cli.controlArguments("undo", runID: runID), environment: cli.environment
