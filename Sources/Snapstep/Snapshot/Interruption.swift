@@ -95,7 +95,3 @@ public final class Interruption: Sendable {
         }
     }
 }
-
-/// The earlier name of ``Interruption``, from when only fleet runs could be interrupted.
-@available(*, deprecated, renamed: "Interruption")
-public typealias FleetInterruption = Interruption
