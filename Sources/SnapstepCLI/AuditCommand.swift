@@ -106,16 +106,23 @@ struct AuditCommand {
     }
 
     private func export(
-        format: AuditExportFormat, runID: String?, output: String?, store: AuditStore
+        format: AuditExportFormat, runID: String?, output requested: String?, store: AuditStore
     ) throws(AuditError) -> Int32 {
-        guard let output else {
+        guard let requested else {
             var writer = OutputWriter(destination: .standardOutput)
             try store.export(format: format, runID: runID, to: &writer)
             try writer.finish(path: "standard output")
             return 0
         }
 
-        // The export goes to a side file first, so FILE is either the whole export or what it was before.
+        // The export goes to a side file first, so FILE is either the whole export or what it was before. The file
+        // renamed over must be a regular one: a device, a FIFO or a folder would be replaced, not written to, and a
+        // symbolic link is followed so that its target, not the link, gets the export.
+        let output: String
+        switch Self.exportTarget(requested) {
+        case .success(let target): output = target
+        case .failure(let problem): return ErrorReport.emit(.invalidInput(reason: problem.reason))
+        }
         let partial = output + ".partial"
         let descriptor = open(partial, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else {
@@ -139,8 +146,52 @@ struct AuditCommand {
         }
 
         Terminal.printJSON(
-            .object([("output", .string(output)), ("format", .string(format.rawValue)), ("events", .int(count))]))
+            .object([("output", .string(requested)), ("format", .string(format.rawValue)), ("events", .int(count))]))
         return 0
+    }
+
+    /// Why `--output` cannot take the export.
+    private struct OutputProblem: Error {
+        var reason: String
+    }
+
+    /// The regular file an export to `path` replaces: `path` itself when it is a regular file or does not exist yet,
+    /// or what a symbolic link at `path` leads to.
+    private static func exportTarget(_ path: String) -> Result<String, OutputProblem> {
+        let advice = "name a regular file, or leave out --output to write to stdout"
+        var status = stat()
+        guard lstat(path, &status) == 0 else {
+            guard errno == ENOENT else {
+                return .failure(
+                    OutputProblem(reason: "cannot use --output \(path): \(FileProblem.systemMessage(errno))"))
+            }
+            return .success(path)
+        }
+        var target = path
+        if status.st_mode & S_IFMT == S_IFLNK {
+            guard let resolved = realpath(path, nil) else {
+                return .failure(
+                    OutputProblem(reason: "--output \(path) is a symbolic link that leads nowhere; \(advice)"))
+            }
+            target = String(cString: resolved)
+            free(resolved)
+            guard stat(target, &status) == 0 else {
+                return .failure(OutputProblem(reason: "cannot use --output \(path)"))
+            }
+        }
+        guard status.st_mode & S_IFMT == S_IFREG else {
+            let kind =
+                switch status.st_mode & S_IFMT {
+                case S_IFDIR: "a folder"
+                case S_IFCHR, S_IFBLK: "a device"
+                case S_IFIFO: "a FIFO"
+                case S_IFSOCK: "a socket"
+                default: "not a regular file"
+                }
+            return .failure(
+                OutputProblem(reason: "--output \(path) is \(kind), which an export would replace; \(advice)"))
+        }
+        return .success(target)
     }
 
     // MARK: - Parsing

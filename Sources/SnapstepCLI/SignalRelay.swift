@@ -9,7 +9,8 @@ import Synchronization
 /// Receives SIGINT and SIGTERM on the main thread and hands each to the command's handlers.
 ///
 /// The signals are blocked in the main thread before any other thread exists, so every thread inherits the block,
-/// and the main thread takes them with `sigwait` while the command runs in a task. A signal is then never lost to a thread that happens not to watch for
+/// and the main thread takes them with `sigwait` while the command runs in a task. The handler installed last gets
+/// each signal: a command that stops in an orderly way installs its own over the one every command starts with. A signal is then never lost to a thread that happens not to watch for
 /// it, and never ignored for being set to `SIG_IGN` while a handler is being installed: a blocked signal waits until
 /// it is taken. With no handler installed, a signal does what it would have done had snapstep not blocked it: it ends
 /// the process, or nothing when the process was started with it ignored.
@@ -60,7 +61,7 @@ final class SignalRelay: Sendable {
         }
     }
 
-    /// Makes `handler` receive the signals from now on, with every other handler installed, in the order they were.
+    /// Makes `handler` receive the signals from now on, in place of those installed before it until it is removed.
     ///
     /// - Returns: The token that ``removeHandler(_:)`` takes.
     func install(_ handler: @escaping @Sendable (Int32) -> Void) -> UInt64 {
@@ -77,9 +78,8 @@ final class SignalRelay: Sendable {
     }
 
     private func deliver(_ number: Int32) {
-        let installed = handlers.withLock { $0.installed.map(\.handle) }
-        guard installed.isEmpty else {
-            for handle in installed { handle(number) }
+        if let handle = handlers.withLock({ $0.installed.last?.handle }) {
+            handle(number)
             return
         }
         guard !ignoredAtStart.withLock({ $0.contains(number) }) else { return }

@@ -17,7 +17,8 @@ func runCommand(_ arguments: [String], environment: [String: String]) async -> I
         "undo": UndoCommand.self,
     ]
     guard let name = arguments.first else {
-        Terminal.printText(Usage.main)
+        // A usage error: the help goes to stderr, so stdout holds nothing that is not JSON.
+        Terminal.printError(Usage.main)
         return 2
     }
     let rest = Array(arguments.dropFirst())
@@ -36,6 +37,12 @@ func runCommand(_ arguments: [String], environment: [String: String]) async -> I
         return 0
     default:
         guard let command = commands[name] else { return ErrorReport.emit(unknownCommand(name, among: commands)) }
+        // Any command stops on Ctrl-C or SIGTERM with the interrupted error; those with work to keep put their own
+        // handler over this one.
+        let signals = InterruptSignals(
+            onFirst: { exit(Terminal.exitCode(for: ErrorReport.emit(.interrupted(snapshotID: nil, state: nil)))) },
+            onAgain: {})
+        defer { signals.cancel() }
         return await command.main(rest, environment: environment)
     }
 }

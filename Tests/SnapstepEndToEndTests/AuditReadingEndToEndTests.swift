@@ -90,4 +90,40 @@ import Testing
             #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before, "the database file is unchanged")
         }
     }
+
+    @Test func exportsThroughASymbolicLinkAndRefusesToReplaceAFolderOrAFIFO() async throws {
+        try await TemporaryDirectory.withNew(prefix: "snapstep-e2e-audit") { folder in
+            let path = folder.appending(path: "audit.sqlite", directoryHint: .notDirectory).path
+            do {
+                let store = try AuditStore.open(path: path)
+                try store.append(.runFinished(status: .succeeded, summary: ""), runID: "run-20261203-175401-3f9a")
+            }
+            let target = folder.appending(path: "export.jsonl", directoryHint: .notDirectory).path
+            try Data("old".utf8).write(to: URL(fileURLWithPath: target))
+            let link = folder.appending(path: "link.jsonl", directoryHint: .notDirectory).path
+            try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: target)
+            let fifo = folder.appending(path: "fifo", directoryHint: .notDirectory).path
+            try #require(mkfifo(fifo, 0o600) == 0)
+
+            let linked = try await runSnapstep(
+                arguments: ["audit", "export", "--format", "jsonl", "--output", link, "--audit-db", path])
+
+            #expect(linked.exitCode == 0, "\(linked)")
+            let attributes = try FileManager.default.attributesOfItem(atPath: link)
+            #expect(attributes[.type] as? FileAttributeType == .typeSymbolicLink, "the link is kept")
+            #expect(try String(contentsOfFile: target, encoding: .utf8).contains("run-20261203-175401-3f9a"))
+
+            for (output, kind) in [(fifo, "a FIFO"), (folder.path, "a folder"), ("/dev/full", "a device")] {
+                let refused = try await runSnapstep(
+                    arguments: ["audit", "export", "--format", "jsonl", "--output", output, "--audit-db", path])
+
+                #expect(refused.exitCode == 2, "\(refused)")
+                let message = try #require(try refused.errorObject()["message"] as? String)
+                #expect(message.contains("--output \(output) is \(kind)"), "\(message)")
+            }
+            var status = stat()
+            #expect(lstat(fifo, &status) == 0 && status.st_mode & S_IFMT == S_IFIFO, "the FIFO is still a FIFO")
+            #expect(!FileManager.default.fileExists(atPath: fifo + ".partial"))
+        }
+    }
 }

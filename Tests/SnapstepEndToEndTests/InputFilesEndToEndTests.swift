@@ -37,6 +37,14 @@ import Testing
         #expect(message.lowercased().hasPrefix("unknown command bogus;"), "\(message)")
     }
 
+    @Test func printsTheHelpOnStderrWhenGivenNoCommand() async throws {
+        let result = try await runSnapstep(arguments: [])
+
+        #expect(result.exitCode == 2, "\(result)")
+        #expect(result.stdout.isEmpty, "stdout holds nothing that is not JSON: \(result)")
+        #expect(result.stderr.contains("Usage"), "\(result)")
+    }
+
     @Test(arguments: [["help"], ["help", "snapshot"], ["--help"]])
     func printsHelpForAKnownCommand(arguments: [String]) async throws {
         let result = try await runSnapstep(arguments: arguments)

@@ -121,6 +121,27 @@ import Testing
         }
     }
 
+    // MARK: - Commands without work to keep
+
+    @Test(arguments: [SIGINT, SIGTERM])
+    func aSignalStopsWhoAmIWithTheInterruptedError(signal: Int32) async throws {
+        try await withFaultEndpoint { endpoint in
+            try await endpoint.script(#"{"faults": [{"action": "GetCallerIdentity", "delay": 20}]}"#)
+
+            let result = try await withBackgroundSnapstep(
+                arguments: ["whoami"], environment: endpoint.snapstepEnvironment()
+            ) { process in
+                let call = try await endpoint.firstRequest(action: "GetCallerIdentity", within: .seconds(30))
+                try #require(call != nil, "snapstep never sent GetCallerIdentity")
+                process.send(signal)
+                return try await process.result(timeLimit: .seconds(10))
+            }
+
+            #expect(!result.wasSignalled && result.exitCode == 130, "\(result)")
+            #expect(try result.errorObject()["code"] as? String == "interrupted", "\(result)")
+        }
+    }
+
     // MARK: - A second Ctrl-C
 
     @Test func aSecondCtrlCWhileCreateSnapshotIsInFlightPrintsItsOperationID() async throws {
