@@ -41,13 +41,15 @@ actor CredentialEndpoints {
     /// The file that collects the stub's standard output and standard error.
     nonisolated let logFile: URL
 
-    private let child: SpawnedProcess
+    private let server: ToolServer
     private let workFolder: URL
     private var exit: SpawnedProcess.Exit?
 
-    private init(child: SpawnedProcess, port: Int, workFolder: URL, logFile: URL) {
-        self.child = child
-        self.port = port
+    private var child: SpawnedProcess { server.child }
+
+    private init(server: ToolServer, workFolder: URL, logFile: URL) {
+        self.server = server
+        self.port = server.port
         self.endpoint = "http://\(Loopback.host):\(port)"
         self.workFolder = workFolder
         self.logFile = logFile
@@ -63,33 +65,24 @@ actor CredentialEndpoints {
 
     /// Starts a stub on a port of its choosing and waits until it answers its health check.
     ///
-    /// The stub runs under `.venv/bin/python` when the virtual environment exists, else under the first `python3`
-    /// on `PATH`: it needs only the standard library.
-    ///
     /// - Parameter timeLimit: The longest wait for the stub to answer.
     /// - Returns: The running stub.
-    /// - Throws: ``CredentialEndpointsError/pythonMissing(searched:)`` without a Python, and
-    ///   ``CredentialEndpointsError/didNotStart(reason:log:)`` when it exited or did not answer in time.
+    /// - Throws: ``ToolServerError`` when no Python is found or the stub does not start.
     static func start(timeLimit: Duration = .seconds(30)) async throws -> CredentialEndpoints {
         let workFolder = try TemporaryDirectory.make(prefix: "snapstep-e2e-credential-endpoints")
         let logFile = workFolder.appending(path: "credential-endpoints.log", directoryHint: .notDirectory)
-        let portFile = workFolder.appending(path: "port", directoryHint: .notDirectory)
-        let child: SpawnedProcess
+        let arguments = [
+            "--imds-role", instanceRole, "--imds-account", instanceAccount, "--container-token", containerToken,
+            "--container-account", containerAccount, "--web-identity-token", webIdentityToken,
+        ]
         do {
-            child = try launch(workFolder: workFolder, portFile: portFile, logFile: logFile)
+            let server = try await ToolServer.start(
+                name: "the credential endpoints stub", script: "credential-endpoints/credential_endpoints.py",
+                arguments: arguments, healthPath: "/_stub/health", workFolder: workFolder, logFile: logFile,
+                timeLimit: timeLimit)
+            return CredentialEndpoints(server: server, workFolder: workFolder, logFile: logFile)
         } catch {
             try? FileManager.default.removeItem(at: workFolder)
-            throw error
-        }
-
-        do {
-            let port = try await waitUntilAnswering(
-                child: child, portFile: portFile, logFile: logFile, timeLimit: timeLimit)
-            return CredentialEndpoints(child: child, port: port, workFolder: workFolder, logFile: logFile)
-        } catch {
-            if child.exitIfEnded() == nil {
-                child.kill()
-            }
             throw error
         }
     }
@@ -99,15 +92,11 @@ actor CredentialEndpoints {
     /// Stopping a stopped stub does nothing. The work folder and its log go too, unless the stub had to be killed:
     /// then the log stays for a person to read.
     func stop() async {
-        if isRunning {
-            child.send(SIGTERM)
-            exit = await child.waitForExit(timeLimit: .seconds(5))
+        let (exit, wasKilled) = await server.stop(knownExit: exit)
+        self.exit = exit
+        if !wasKilled {
+            try? FileManager.default.removeItem(at: workFolder)
         }
-        if isRunning {
-            exit = child.kill()
-            return
-        }
-        try? FileManager.default.removeItem(at: workFolder)
     }
 
     /// Returns what the stub has logged so far, for failure messages.
@@ -166,71 +155,6 @@ actor CredentialEndpoints {
                 method: method, path: path, status: answer.status, message: answer.text)
         }
         return answer.body
-    }
-
-    private static func launch(workFolder: URL, portFile: URL, logFile: URL) throws -> SpawnedProcess {
-        let script = RepositoryLayout.current.root.appending(
-            path: "tools/credential-endpoints/credential_endpoints.py", directoryHint: .notDirectory)
-        let environment = [
-            "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
-            "HOME": workFolder.path,
-            "LANG": "C.UTF-8",
-            // The tool's folder is in the repository: no bytecode caches there.
-            "PYTHONDONTWRITEBYTECODE": "1",
-            "PYTHONUNBUFFERED": "1",
-        ]
-        let arguments = [
-            script.path, "--port", "0", "--port-file", portFile.path, "--imds-role", instanceRole,
-            "--imds-account", instanceAccount, "--container-token", containerToken,
-            "--container-account", containerAccount, "--web-identity-token", webIdentityToken,
-        ]
-        return try SpawnedProcess.spawn(
-            try python(),
-            arguments: arguments,
-            environment: environment,
-            standardOutput: logFile
-        )
-    }
-
-    private static func python() throws -> URL {
-        if let venv = try? RepositoryLayout.current.virtualEnvironmentProgram(named: "python") {
-            return venv
-        }
-        var searched = [RepositoryLayout.current.virtualEnvironment.path + "/bin/python"]
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-        for folder in path.split(separator: ":") {
-            let candidate = URL(fileURLWithPath: String(folder)).appending(
-                path: "python3", directoryHint: .notDirectory)
-            searched.append(candidate.path)
-            if FileManager.default.isExecutableFile(atPath: candidate.path) {
-                return candidate
-            }
-        }
-        throw CredentialEndpointsError.pythonMissing(searched: searched)
-    }
-
-    private static func waitUntilAnswering(
-        child: SpawnedProcess,
-        portFile: URL,
-        logFile: URL,
-        timeLimit: Duration
-    ) async throws -> Int {
-        let log = { (try? String(contentsOf: logFile, encoding: .utf8)) ?? "" }
-        let deadline = ContinuousClock.now + timeLimit
-        while ContinuousClock.now < deadline {
-            if let exit = child.exitIfEnded() {
-                throw CredentialEndpointsError.didNotStart(reason: "it exited with \(exit.code)", log: log())
-            }
-            // The stub writes the port file only once it listens, and renames it into place whole.
-            if let text = try? String(contentsOf: portFile, encoding: .utf8),
-                let port = Int(text.trimmingCharacters(in: .whitespacesAndNewlines)),
-                let health = try? LoopbackHTTP.exchange("GET", "/_stub/health", port: port), health.status == 200
-            {
-                return port
-            }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        throw CredentialEndpointsError.didNotStart(reason: "it did not answer within \(timeLimit)", log: log())
     }
 }
 
@@ -336,14 +260,9 @@ private struct StubState: Decodable {
     let issued: [IssuedCredentials]
 }
 
-/// A failure of the credential endpoints harness: the stub did not start, or its control API refused a call.
+/// A failure of the credential endpoints harness once it runs: its control API refused a call. (``ToolServerError``
+/// says why it did not start.)
 enum CredentialEndpointsError: Error, CustomStringConvertible {
-    /// No Python interpreter was found to run the stub.
-    case pythonMissing(searched: [String])
-
-    /// The stub exited at once or did not answer its health check in time.
-    case didNotStart(reason: String, log: String)
-
     /// A control call failed or answered something other than 200.
     case controlFailed(method: String, path: String, status: Int, message: String)
 
@@ -352,11 +271,6 @@ enum CredentialEndpointsError: Error, CustomStringConvertible {
 
     var description: String {
         switch self {
-        case .pythonMissing(let searched):
-            return "No Python was found to run the credential endpoints stub; searched: "
-                + "\(searched.joined(separator: ", "))."
-        case .didNotStart(let reason, let log):
-            return "The credential endpoints stub did not start: \(reason). Its log ends with: \(log.suffix(2_000))"
         case .controlFailed(let method, let path, let status, let message):
             return "The credential endpoints stub answered \(method) \(path) with HTTP \(status): \(message)"
         case .undecodable(let path, let body):

@@ -78,14 +78,9 @@ struct ObservedSnapshot: Decodable, Sendable {
     }
 }
 
-/// A failure of the fault endpoint's harness: the endpoint did not start, or its control API refused a call.
+/// A failure of the fault endpoint's harness once it runs: its control API refused a call or answered what does not
+/// decode. (``ToolServerError`` says why it did not start.)
 enum FaultEndpointError: Error, CustomStringConvertible {
-    /// No Python interpreter was found to run the endpoint.
-    case pythonMissing(searched: [String])
-
-    /// The endpoint exited at once or did not answer its health check in time.
-    case didNotStart(reason: String, log: String)
-
     /// A control call answered something other than 200; `message` is the endpoint's explanation.
     case controlFailed(method: String, path: String, status: Int, message: String)
 
@@ -97,10 +92,6 @@ enum FaultEndpointError: Error, CustomStringConvertible {
 
     var description: String {
         switch self {
-        case .pythonMissing(let searched):
-            return "No Python was found to run the fault endpoint; searched: \(searched.joined(separator: ", "))."
-        case .didNotStart(let reason, let log):
-            return "The fault endpoint did not start: \(reason). Its log ends with: \(log.suffix(2_000))"
         case .controlFailed(let method, let path, let status, let message):
             return "The fault endpoint answered \(method) \(path) with HTTP \(status): \(message)"
         case .undecodable(let path, let body):

@@ -27,13 +27,15 @@ actor FaultEndpoint {
     /// The file that collects the endpoint's standard output and standard error.
     nonisolated let logFile: URL
 
-    private let child: SpawnedProcess
+    private let server: ToolServer
     private let workFolder: URL
     private var exit: SpawnedProcess.Exit?
 
-    private init(child: SpawnedProcess, port: Int, url: URL, workFolder: URL, logFile: URL) {
-        self.child = child
-        self.port = port
+    private var child: SpawnedProcess { server.child }
+
+    private init(server: ToolServer, url: URL, workFolder: URL, logFile: URL) {
+        self.server = server
+        self.port = server.port
         self.url = url
         self.endpoint = url.absoluteString
         self.workFolder = workFolder
@@ -50,46 +52,28 @@ actor FaultEndpoint {
 
     /// Starts an endpoint on a port of its choosing and waits until it answers its health check.
     ///
-    /// The endpoint runs under `.venv/bin/python` when the virtual environment exists, else under the first
-    /// `python3` on `PATH`: it needs only the standard library.
-    ///
     /// - Parameters:
     ///   - seed: The seed of the endpoint's ids, keys, snapshot durations and random faults.
     ///   - timeLimit: The longest wait for the endpoint to answer.
     /// - Returns: The running endpoint.
-    /// - Throws: ``FaultEndpointError/pythonMissing(searched:)`` without a Python, and
-    ///   ``FaultEndpointError/didNotStart(reason:log:)`` when it exited or did not answer in time, and
-    ///   `CancellationError` when the test was cancelled while it started.
+    /// - Throws: ``ToolServerError`` when no Python is found or the endpoint does not start, and `CancellationError`
+    ///   when the test was cancelled while it started.
     static func start(seed: Int = 0, timeLimit: Duration = .seconds(30)) async throws -> FaultEndpoint {
         let workFolder = try TemporaryDirectory.make(prefix: "snapstep-e2e-fault-endpoint")
         let logFile = workFolder.appending(path: "fault-endpoint.log", directoryHint: .notDirectory)
-        let portFile = workFolder.appending(path: "port", directoryHint: .notDirectory)
-        let child: SpawnedProcess
         do {
-            child = try launch(seed: seed, workFolder: workFolder, portFile: portFile, logFile: logFile)
+            let server = try await ToolServer.start(
+                name: "the fault endpoint", script: "fault-endpoint/fault_endpoint.py",
+                arguments: ["--seed", String(seed)],
+                healthPath: "/_fault/health", workFolder: workFolder, logFile: logFile, timeLimit: timeLimit)
+            guard let url = URL(string: "http://\(Loopback.host):\(server.port)") else {
+                preconditionFailure("no URL for port \(server.port)")
+            }
+            return FaultEndpoint(server: server, url: url, workFolder: workFolder, logFile: logFile)
         } catch {
             try? FileManager.default.removeItem(at: workFolder)
             throw error
         }
-
-        let startup = await waitUntilAnswering(child: child, portFile: portFile, timeLimit: timeLimit)
-        let reason: String
-        switch startup {
-        case .answering(let port, let url):
-            return FaultEndpoint(child: child, port: port, url: url, workFolder: workFolder, logFile: logFile)
-        case .exited(let exit):
-            // Already reaped: its process id may belong to someone else by now, so it must not be signalled.
-            reason = "it exited with \(exit.code)"
-        case .silent:
-            child.kill()
-            reason = "it did not answer within \(timeLimit)"
-        case .cancelled:
-            child.kill()
-            throw CancellationError()
-        }
-        let log = (try? String(contentsOf: logFile, encoding: .utf8)) ?? ""
-        try? FileManager.default.removeItem(at: workFolder)
-        throw FaultEndpointError.didNotStart(reason: reason, log: log)
     }
 
     /// Stops the endpoint by its process id, SIGTERM first and SIGKILL after five seconds, and waits for it to exit.
@@ -97,15 +81,11 @@ actor FaultEndpoint {
     /// Stopping a stopped endpoint does nothing. The work folder and its log go too, unless the endpoint had to be
     /// killed: then the log stays for a person to read.
     func stop() async {
-        if isRunning {
-            child.send(SIGTERM)
-            exit = await child.waitForExit(timeLimit: .seconds(5))
+        let (exit, wasKilled) = await server.stop(knownExit: exit)
+        self.exit = exit
+        if !wasKilled {
+            try? FileManager.default.removeItem(at: workFolder)
         }
-        if isRunning {
-            exit = child.kill()
-            return
-        }
-        try? FileManager.default.removeItem(at: workFolder)
     }
 
     /// Returns what the endpoint has logged so far, for failure messages.
@@ -232,76 +212,6 @@ actor FaultEndpoint {
         } catch {
             throw FaultEndpointError.undecodable(path: path, body: String(decoding: data, as: UTF8.self))
         }
-    }
-
-    private static func launch(seed: Int, workFolder: URL, portFile: URL, logFile: URL) throws -> SpawnedProcess {
-        let layout = RepositoryLayout.current
-        let script = layout.root.appending(path: "tools/fault-endpoint/fault_endpoint.py", directoryHint: .notDirectory)
-        let environment = [
-            "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
-            "HOME": workFolder.path,
-            "LANG": "C.UTF-8",
-            // The tool's folder is in the repository: no bytecode caches there.
-            "PYTHONDONTWRITEBYTECODE": "1",
-            "PYTHONUNBUFFERED": "1",
-        ]
-        let arguments = [script.path, "--port", "0", "--port-file", portFile.path, "--seed", String(seed)]
-        return try SpawnedProcess.spawn(
-            try python(),
-            arguments: arguments,
-            environment: environment,
-            standardOutput: logFile
-        )
-    }
-
-    private static func python() throws -> URL {
-        if let venv = try? RepositoryLayout.current.virtualEnvironmentProgram(named: "python") {
-            return venv
-        }
-        var searched = [RepositoryLayout.current.virtualEnvironment.path + "/bin/python"]
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-        for folder in path.split(separator: ":") {
-            let candidate = URL(fileURLWithPath: String(folder)).appending(
-                path: "python3", directoryHint: .notDirectory)
-            searched.append(candidate.path)
-            if FileManager.default.isExecutableFile(atPath: candidate.path) {
-                return candidate
-            }
-        }
-        throw FaultEndpointError.pythonMissing(searched: searched)
-    }
-
-    /// What became of a starting endpoint.
-    private enum Startup {
-        case answering(port: Int, url: URL)
-        case exited(SpawnedProcess.Exit)
-        case silent
-        case cancelled
-    }
-
-    private static func waitUntilAnswering(
-        child: SpawnedProcess,
-        portFile: URL,
-        timeLimit: Duration
-    ) async -> Startup {
-        let deadline = ContinuousClock.now + timeLimit
-        while ContinuousClock.now < deadline {
-            if let exit = child.exitIfEnded() {
-                return .exited(exit)
-            }
-            // The server writes the port file only once it listens, and renames it into place whole.
-            if let text = try? String(contentsOf: portFile, encoding: .utf8),
-                let port = Int(text.trimmingCharacters(in: .whitespacesAndNewlines)),
-                let url = URL(string: "http://\(Loopback.host):\(port)"),
-                let health = try? LoopbackHTTP.exchange("GET", "/_fault/health", port: port), health.status == 200
-            {
-                return .answering(port: port, url: url)
-            }
-            guard (try? await Task.sleep(for: .milliseconds(50))) != nil else {
-                return .cancelled
-            }
-        }
-        return .silent
     }
 }
 

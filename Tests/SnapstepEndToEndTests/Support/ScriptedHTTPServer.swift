@@ -18,13 +18,13 @@ actor ScriptedHTTPServer {
     /// The file that collects the server's standard output and standard error.
     nonisolated let logFile: URL
 
-    private let child: SpawnedProcess
+    private let server: ToolServer
     private let workFolder: URL
     private var exit: SpawnedProcess.Exit?
 
-    private init(child: SpawnedProcess, port: Int, workFolder: URL, logFile: URL) {
-        self.child = child
-        self.port = port
+    private init(server: ToolServer, workFolder: URL, logFile: URL) {
+        self.server = server
+        self.port = server.port
         self.workFolder = workFolder
         self.logFile = logFile
     }
@@ -47,38 +47,17 @@ actor ScriptedHTTPServer {
     ///
     /// - Parameter timeLimit: The longest wait for the server to answer.
     /// - Returns: The running server.
-    /// - Throws: ``ScriptedHTTPServerError/pythonMissing(searched:)`` without a Python, and
-    ///   ``ScriptedHTTPServerError/didNotStart(reason:log:)`` when it exited or did not answer in time.
+    /// - Throws: ``ToolServerError`` when no Python is found or the server does not start.
     static func start(timeLimit: Duration = .seconds(30)) async throws -> ScriptedHTTPServer {
         let workFolder = try TemporaryDirectory.make(prefix: "snapstep-e2e-scripted-http")
         let logFile = workFolder.appending(path: "server.log", directoryHint: .notDirectory)
-        let portFile = workFolder.appending(path: "port", directoryHint: .notDirectory)
-        let child: SpawnedProcess
         do {
-            let script = RepositoryLayout.current.root.appending(
-                path: "tools/scripted-http-server/scripted_http_server.py", directoryHint: .notDirectory)
-            let environment = [
-                "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
-                "LANG": "C.UTF-8",
-                "PYTHONDONTWRITEBYTECODE": "1",
-                "PYTHONUNBUFFERED": "1",
-            ]
-            child = try SpawnedProcess.spawn(
-                try python(), arguments: [script.path, "--port", "0", "--port-file", portFile.path],
-                environment: environment, standardOutput: logFile)
+            let server = try await ToolServer.start(
+                name: "the scripted HTTP server", script: "scripted-http-server/scripted_http_server.py",
+                healthPath: "/_script/health", workFolder: workFolder, logFile: logFile, timeLimit: timeLimit)
+            return ScriptedHTTPServer(server: server, workFolder: workFolder, logFile: logFile)
         } catch {
             try? FileManager.default.removeItem(at: workFolder)
-            throw error
-        }
-
-        do {
-            let port = try await waitUntilAnswering(
-                child: child, portFile: portFile, logFile: logFile, timeLimit: timeLimit)
-            return ScriptedHTTPServer(child: child, port: port, workFolder: workFolder, logFile: logFile)
-        } catch {
-            if child.exitIfEnded() == nil {
-                child.kill()
-            }
             throw error
         }
     }
@@ -88,18 +67,11 @@ actor ScriptedHTTPServer {
     /// The work folder and its log go too, unless the server had to be killed: then the log stays for a person to
     /// read.
     func stop() async {
-        if exit == nil {
-            exit = child.exitIfEnded()
+        let (exit, wasKilled) = await server.stop(knownExit: exit)
+        self.exit = exit
+        if !wasKilled {
+            try? FileManager.default.removeItem(at: workFolder)
         }
-        if exit == nil {
-            child.send(SIGTERM)
-            exit = await child.waitForExit(timeLimit: .seconds(5))
-        }
-        if exit == nil {
-            exit = child.kill()
-            return
-        }
-        try? FileManager.default.removeItem(at: workFolder)
     }
 
     /// Returns what the server has seen so far.
@@ -141,44 +113,6 @@ actor ScriptedHTTPServer {
             current = try log()
         }
         return current
-    }
-
-    private static func python() throws -> URL {
-        if let venv = try? RepositoryLayout.current.virtualEnvironmentProgram(named: "python") {
-            return venv
-        }
-        var searched = [RepositoryLayout.current.virtualEnvironment.path + "/bin/python"]
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-        for folder in path.split(separator: ":") {
-            let candidate = URL(fileURLWithPath: String(folder)).appending(
-                path: "python3", directoryHint: .notDirectory)
-            searched.append(candidate.path)
-            if FileManager.default.isExecutableFile(atPath: candidate.path) {
-                return candidate
-            }
-        }
-        throw ScriptedHTTPServerError.pythonMissing(searched: searched)
-    }
-
-    private static func waitUntilAnswering(
-        child: SpawnedProcess, portFile: URL, logFile: URL, timeLimit: Duration
-    ) async throws -> Int {
-        let log = { (try? String(contentsOf: logFile, encoding: .utf8)) ?? "" }
-        let deadline = ContinuousClock.now + timeLimit
-        while ContinuousClock.now < deadline {
-            if let exit = child.exitIfEnded() {
-                throw ScriptedHTTPServerError.didNotStart(reason: "it exited with \(exit.code)", log: log())
-            }
-            // The server writes the port file only once it listens, and renames it into place whole.
-            if let text = try? String(contentsOf: portFile, encoding: .utf8),
-                let port = Int(text.trimmingCharacters(in: .whitespacesAndNewlines)),
-                let health = try? LoopbackHTTP.exchange("GET", "/_script/health", port: port), health.status == 200
-            {
-                return port
-            }
-            try await Task.sleep(for: .milliseconds(20))
-        }
-        throw ScriptedHTTPServerError.didNotStart(reason: "it did not answer within \(timeLimit)", log: log())
     }
 }
 
@@ -299,22 +233,11 @@ struct ScriptedRequest: Decodable, Sendable {
 
 /// A failure of the scripted server harness: the server did not start, or its log could not be read.
 enum ScriptedHTTPServerError: Error, CustomStringConvertible {
-    /// No Python interpreter was found to run the server.
-    case pythonMissing(searched: [String])
-
-    /// The server exited at once or did not answer its health check in time.
-    case didNotStart(reason: String, log: String)
-
     /// The server did not answer a control call, or answered something that does not decode.
     case controlFailed(reason: String)
 
     var description: String {
         switch self {
-        case .pythonMissing(let searched):
-            return "No Python was found to run the scripted HTTP server; run scripts/bootstrap. Searched: "
-                + "\(searched.joined(separator: ", "))."
-        case .didNotStart(let reason, let log):
-            return "The scripted HTTP server did not start: \(reason). Its log ends with: \(log.suffix(2_000))"
         case .controlFailed(let reason):
             return "The scripted HTTP server's log could not be read: \(reason)."
         }
