@@ -5,6 +5,8 @@ public enum IntegrationError: Error, Equatable, Sendable, CustomStringConvertibl
     case configUnreadable(path: String, reason: String)
     /// The config file is not valid.
     case invalidConfig(path: String, reason: String)
+    /// A config file was named but no integration from it.
+    case configWithoutIntegration(path: String)
     /// The config file has no integration of that name.
     case unknownIntegration(name: String, known: [String], path: String)
     /// The integration may not act in that region.
@@ -24,9 +26,12 @@ public enum IntegrationError: Error, Equatable, Sendable, CustomStringConvertibl
     public var description: String {
         switch self {
         case .configUnreadable(let path, let reason):
-            "cannot read the config file \(path): \(reason); pass --config FILE or set SNAPSTEP_CONFIG"
+            "cannot read the config file \(path): \(reason); check the path given with --config or SNAPSTEP_CONFIG"
         case .invalidConfig(let path, let reason):
             "the config file \(path) is invalid: \(reason)"
+        case .configWithoutIntegration(let path):
+            "--config \(path) was given without --integration; name the integration to act as with --integration NAME "
+                + "(snapstep integrations --config \(path) lists them)"
         case .unknownIntegration(let name, let known, let path):
             "there is no integration named \"\(name)\" in \(path)"
                 + (known.isEmpty ? "; it defines none" : "; it defines: \(known.sorted().joined(separator: ", "))")

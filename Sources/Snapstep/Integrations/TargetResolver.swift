@@ -34,6 +34,8 @@ public struct TargetResolver: Sendable {
         do {
             let files = try AWSConfigFiles.load(environment: environment)
             guard let integrationName else {
+                // A config file named on the command line is meant to be used; acting without it would surprise.
+                if let configPath { throw IntegrationError.configWithoutIntegration(path: configPath) }
                 return try resolveFromEnvironment(files: files, region: region, account: account)
             }
             let path = IntegrationConfig.path(explicit: configPath, environment: environment)

@@ -39,13 +39,14 @@ import Testing
         configPath = try directory.write(Self.config, to: "snapstep.json")
     }
 
-    private func resolver(_ extra: [String: String] = [:]) -> TargetResolver {
+    /// A resolver with the suite's environment and `extra`, given the config file as `--config` when `withConfig`.
+    private func resolver(_ extra: [String: String] = [:], withConfig: Bool = true) -> TargetResolver {
         let environment = [
             "HOME": directory.path, "AWS_ACCESS_KEY_ID": "AKIDENV", "AWS_SECRET_ACCESS_KEY": "env-secret",
             "AWS_REGION": "us-east-1", "CI_KEY": "AKIDCI", "CI_SECRET": "ci-secret",
         ].merging(extra) { $1 }
         return TargetResolver(
-            environment: environment, configPath: configPath,
+            environment: environment, configPath: withConfig ? configPath : nil,
             clientEnvironment: .testing(transport: ScriptedTransport([]), clock: ManualClock()))
     }
 
@@ -90,7 +91,8 @@ import Testing
         let resolver = resolver(["AWS_REGION": "", "AWS_DEFAULT_REGION": ""])
 
         #expect(resolutionError(resolver, integration: "open") == .integration(.noRegion))
-        #expect(resolutionError(resolver, integration: nil) == .integration(.noRegion))
+        let withoutConfig = self.resolver(["AWS_REGION": "", "AWS_DEFAULT_REGION": ""], withConfig: false)
+        #expect(resolutionError(withoutConfig, integration: nil) == .integration(.noRegion))
     }
 
     @Test func refusesAMalformedRegionFromTheEnvironmentWithAnIntegration() {
@@ -179,7 +181,7 @@ import Testing
 
     @Test func usesAWSsEndpointsUnlessTheEnvironmentOverridesThem() throws {
         let aws = try resolver().resolve(integration: "open", region: "cn-north-1", account: nil)
-        let overridden = try resolver(["AWS_ENDPOINT_URL_EC2": "https://ec2.internal:8443"])
+        let overridden = try resolver(["AWS_ENDPOINT_URL_EC2": "https://ec2.internal:8443"], withConfig: false)
             .resolve(integration: nil, region: nil, account: nil)
 
         #expect(aws.ec2Endpoint.url.absoluteString == "https://ec2.cn-north-1.amazonaws.com.cn")
@@ -188,8 +190,16 @@ import Testing
         #expect(overridden.stsEndpoint.url.absoluteString == "https://sts.us-east-1.amazonaws.com")
     }
 
+    @Test func refusesAConfigFileWithoutAnIntegration() {
+        let error = resolutionError(resolver(), integration: nil, region: "us-east-1")
+
+        #expect(error == .integration(.configWithoutIntegration(path: configPath)))
+        #expect(error?.description.contains("--integration NAME") == true)
+    }
+
     @Test func refusesAnEndpointOverrideThatIsNotAURL() {
-        let error = resolutionError(resolver(["AWS_ENDPOINT_URL": "127.0.0.1:5000"]), integration: nil)
+        let error = resolutionError(
+            resolver(["AWS_ENDPOINT_URL": "127.0.0.1:5000"], withConfig: false), integration: nil)
 
         #expect(error == .integration(.invalidEndpoint(setting: "AWS_ENDPOINT_URL", value: "127.0.0.1:5000")))
     }
