@@ -255,7 +255,12 @@ struct AuditCommand {
             ("run_id", .string(summary.runID)),
             ("workflow", .string(summary.workflow)),
             ("file", .string(summary.file)),
-            ("status", .string(summary.status.rawValue)),
+            // A dry run that went through is "planned", as `snapstep run --dry-run` itself reports it.
+            (
+                "status",
+                .string(
+                    summary.isDryRun && summary.status.rawValue == "succeeded" ? "planned" : summary.status.rawValue)
+            ),
             ("dry_run", .bool(summary.isDryRun)),
             ("started", .string(summary.started)),
             ("finished", .string(summary.finished)),

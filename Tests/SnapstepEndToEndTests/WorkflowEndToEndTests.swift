@@ -143,7 +143,9 @@ import Testing
             }
             #expect(try await observer.volumes(region: Self.region) == before)
             #expect(try await observer.snapshots(region: Self.region).isEmpty)
-            #expect(try await cli.auditedRuns().map(\.isDryRun) == [true])
+            let audited = try await cli.auditedRuns()
+            #expect(audited.map(\.isDryRun) == [true])
+            #expect(audited.map(\.status) == ["planned"], "audit list calls it what the run called it")
         }
     }
 
