@@ -12,7 +12,8 @@ import Synchronization
 /// exit 130 with the snapshot's id and state, deleting nothing.
 ///
 /// Ctrl-C while CreateSnapshot is in flight is held until its answer arrives, so the id of a snapshot that was
-/// just made is never lost. A second Ctrl-C exits at once; while the call is still in flight it prints the volume,
+/// just made is never lost; no CreateSnapshot is sent after it, so a call whose answer was lost ends the run with its
+/// operation id. A second Ctrl-C exits at once; while the call is still in flight it prints the volume,
 /// region, account and operation id by which the snapshot it may have made can be found.
 final class RunMonitor: Sendable {
     private enum Phase {
@@ -110,6 +111,8 @@ final class RunMonitor: Sendable {
         if action.exit {
             exitInterrupted(snapshotID: action.snapshot?.snapshotID, state: action.snapshot?.state)
         } else {
+            // The step sends no new CreateSnapshot and stops looking for a lost one; the call in flight finishes.
+            interruption.request()
             Terminal.printError(
                 "\nsnapstep: waiting for CreateSnapshot to answer so its id is not lost (Ctrl-C again to stop at once)…"
             )

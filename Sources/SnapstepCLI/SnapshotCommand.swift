@@ -95,11 +95,11 @@ struct SnapshotCommand {
         }
     }
 
-    /// The success object: `snapshot_id` and `wait_time` first.
+    /// The success object: `snapshot_id` and `wait_time` first, and `warning` last when the step gave one.
     static func json(for outcome: SnapshotOutcome) -> JSONValue {
         let snapshot = outcome.snapshot
         let time = Date.ISO8601FormatStyle()
-        return .object([
+        var members: [(String, JSONValue)] = [
             ("snapshot_id", .string(snapshot.snapshotID)),
             ("wait_time", .int(outcome.waitTimeSeconds)),
             ("state", .string(snapshot.state.rawValue)),
@@ -112,6 +112,16 @@ struct SnapshotCommand {
             ("completion_time", .string(snapshot.completionTime.map { time.format($0) })),
             ("tags", .object(snapshot.tags.map { ($0.key, .string($0.value)) })),
             ("api_calls", .int(outcome.apiCalls)),
+        ]
+        if let warning = outcome.warning { members.append(("warning", json(for: warning))) }
+        return .object(members)
+    }
+
+    /// The warning object: `code`, `message` and the `operation_id` whose tag finds the snapshots concerned.
+    static func json(for warning: SnapshotWarning) -> JSONValue {
+        .object([
+            ("code", .string(warning.code)), ("message", .string(warning.description)),
+            ("operation_id", .string(warning.operationID)),
         ])
     }
 

@@ -41,6 +41,7 @@ struct StepRunner {
 
         switch result {
         case .success(let outcome):
+            if let warning = outcome.warning { Terminal.printError("snapstep: warning: \(warning.description)") }
             Terminal.printJSON(SnapshotCommand.json(for: outcome))
             return 0
         case .failure(let error):

@@ -13,10 +13,13 @@ public struct SnapshotOutcome: Sendable, Equatable {
     public var operationID: String
     /// The HTTP attempts the step made, retries included.
     public var apiCalls: Int
+    /// What the caller should know although the step succeeded, such as a second snapshot that may exist.
+    public var warning: SnapshotWarning?
 
     /// Creates an outcome.
     public init(
-        snapshot: Snapshot, waitTime: Duration, region: String, account: String?, operationID: String, apiCalls: Int
+        snapshot: Snapshot, waitTime: Duration, region: String, account: String?, operationID: String, apiCalls: Int,
+        warning: SnapshotWarning? = nil
     ) {
         self.snapshot = snapshot
         self.waitTime = waitTime
@@ -24,6 +27,7 @@ public struct SnapshotOutcome: Sendable, Equatable {
         self.account = account
         self.operationID = operationID
         self.apiCalls = apiCalls
+        self.warning = warning
     }
 
     /// The wait time in whole seconds, rounded to the nearest.

@@ -1,9 +1,11 @@
 /// Creating the snapshot without ever making two for one operation.
 extension SnapshotStep {
-    /// A created snapshot and when the CreateSnapshot that made it was sent, on the step's stopwatch.
+    /// A created snapshot, when the CreateSnapshot that made it was sent on the step's stopwatch, and what the caller
+    /// should know about how it was made.
     struct Creation {
         var snapshot: Snapshot
         var sentAt: Duration
+        var warning: SnapshotWarning? = nil
     }
 
     /// How many times a CreateSnapshot with an unknown outcome is tried again after looking for its snapshot.
@@ -28,7 +30,7 @@ extension SnapshotStep {
             volumeID: request.volumeID, region: connection.target.region, account: connection.confirmedAccount,
             operationID: operationID)
         return try await interruption.tracking(call) { () async throws(SnapshotError) -> Creation in
-            try await sendCreate(request, operationID: operationID, connection: connection, elapsed: elapsed)
+            try await sendCreate(request, call: call, connection: connection, elapsed: elapsed)
         }
     }
 
@@ -43,9 +45,10 @@ extension SnapshotStep {
     }
 
     private func sendCreate(
-        _ request: SnapshotRequest, operationID: String, connection: Connection,
+        _ request: SnapshotRequest, call: CreateSnapshotCall, connection: Connection,
         elapsed: @escaping @Sendable () -> Duration
     ) async throws(SnapshotError) -> Creation {
+        let operationID = call.operationID
         let tags = ProvenanceTags.tags(operationID: operationID, volumeID: request.volumeID) + request.tags
         let description =
             request.description ?? "snapstep snapshot of \(request.volumeID) (operation \(operationID))"
@@ -54,35 +57,47 @@ extension SnapshotStep {
 
         let limiter = connection.ec2.query.environment.rateLimiter
         while true {
-            // The wait time counts from sending, not from queueing for the client-side rate limit.
-            if firstSentAt != nil { try await acquireToken(connection) }
+            if firstSentAt != nil {
+                // Once interrupted, send nothing more. After a lost answer a snapshot may exist: name the operation.
+                guard !interruption.isRequested else {
+                    throw unknownOutcomes > 0
+                        ? .interruptedWhileCreating(call) : .interrupted(snapshotID: nil, state: nil)
+                }
+                // The wait time counts from sending, not from queueing for the client-side rate limit.
+                try await acquireToken(connection)
+            }
             let sentAt = elapsed()
             firstSentAt = firstSentAt ?? sentAt
             do {
                 let snapshot = try await connection.ec2.createSnapshot(
                     volumeID: request.volumeID, description: description, tags: tags, hasToken: limiter != nil)
-                return Creation(snapshot: snapshot, sentAt: sentAt)
+                let warning =
+                    unknownOutcomes > 0
+                    ? SnapshotWarning.earlierAttemptMayExist(
+                        operationID: operationID, volumeID: request.volumeID, unansweredAttempts: unknownOutcomes)
+                    : nil
+                return Creation(snapshot: snapshot, sentAt: sentAt, warning: warning)
             } catch let error where error.outcomeIsUnknown {
                 // The snapshot may exist although no answer said so: adopt it rather than make a second one. It
                 // may have been made by the first attempt, so the wait time counts from there. EC2's lists are
                 // eventually consistent, so look more than once before concluding nothing was made.
-                if let found = try await lookForLostSnapshot(
-                    of: operationID, volumeID: request.volumeID, connection: connection)
-                {
+                if let found = try await lookForLostSnapshot(of: call, connection: connection) {
                     return Creation(snapshot: found, sentAt: firstSentAt ?? sentAt)
                 }
                 unknownOutcomes += 1
                 guard unknownOutcomes < Self.unknownOutcomeAttempts else {
                     throw .unavailable(error, snapshotID: nil)
                 }
+                environment.logger.warning(
+                    "No snapshot of a CreateSnapshot whose answer was lost could be found; sending it again, so a "
+                        + "second snapshot with the same operation tag may exist",
+                    metadata: ["ebs.volume.id": request.volumeID, "snapstep.operation.id": operationID])
                 try await pause(
                     for: environment.retryPolicy.delay(beforeRetry: unknownOutcomes, random: environment.random),
                     before: request, elapsed: elapsed, error: error)
             } catch .invalidResponse(let action, let reason, let requestID) {
                 // A 2xx answer that could not be read still made the snapshot: find it rather than make another.
-                if let found = try await lookForLostSnapshot(
-                    of: operationID, volumeID: request.volumeID, connection: connection)
-                {
+                if let found = try await lookForLostSnapshot(of: call, connection: connection) {
                     return Creation(snapshot: found, sentAt: firstSentAt ?? sentAt)
                 }
                 throw .internal(
@@ -136,37 +151,62 @@ extension SnapshotStep {
     }
 
     /// Sleeps before another CreateSnapshot, or fails when the pause would pass the time limit.
+    ///
+    /// An interruption ends the pause early; the caller checks for it before sending anything.
     private func pause(
         for delay: Duration, before request: SnapshotRequest, elapsed: @Sendable () -> Duration, error: AWSError
     ) async throws(SnapshotError) {
         guard elapsed() + delay < request.timeLimit else { throw .unavailable(error, snapshotID: nil) }
-        do {
-            try await environment.sleep(for: delay)
-        } catch {
-            throw .interrupted(snapshotID: nil, state: nil)
+        _ = try await sleepUnlessInterrupted(for: delay)
+    }
+
+    /// Sleeps for `delay`, ending early when the interruption is requested.
+    ///
+    /// - Returns: Whether the whole delay passed without an interruption.
+    /// - Throws: ``SnapshotError/interrupted(snapshotID:state:)`` when the task is cancelled.
+    func sleepUnlessInterrupted(for delay: Duration) async throws(SnapshotError) -> Bool {
+        let environment = environment
+        let slept = await interruption.cancellingOnRequest { () -> Bool in
+            do {
+                try await environment.sleep(for: delay)
+                return true
+            } catch {
+                return false
+            }
         }
+        if !slept, !interruption.isRequested { throw .interrupted(snapshotID: nil, state: nil) }
+        return slept
     }
 }
 
 extension SnapshotStep {
-    /// The pauses before each look for a snapshot whose CreateSnapshot answer was lost.
-    static let lostSnapshotLookupPauses: [Duration] = [.zero, .seconds(1), .seconds(2)]
+    /// The pauses before each look for a snapshot whose CreateSnapshot answer was lost: 15 seconds in all.
+    ///
+    /// EC2's lists are eventually consistent, and AWS advises describing again with a backoff that starts at a
+    /// couple of seconds. Each second of looking is cheap next to a duplicate snapshot, which costs money and
+    /// confuses whoever finds two snapshots for one operation; longer than this, and a request that was truly lost
+    /// holds up the run for little gain.
+    static let lostSnapshotLookupPauses: [Duration] = [.zero, .seconds(1), .seconds(2), .seconds(4), .seconds(8)]
 
-    /// Looks for the snapshot of an operation whose CreateSnapshot got no clear answer, a few times over a few
-    /// seconds, since a new snapshot may not show in EC2's lists at once.
+    /// Looks for the snapshot of a CreateSnapshot that got no clear answer, a few times over a few seconds, since a
+    /// new snapshot may not show in EC2's lists at once.
+    ///
+    /// An interruption ends the pauses: one more look follows an interrupted pause, and then the search stops.
+    ///
+    /// - Returns: The snapshot, or `nil` when no look found it.
+    /// - Throws: ``SnapshotError/interruptedWhileCreating(_:)`` when interrupted before the snapshot was found, and
+    ///   ``SnapshotError/outcomeUnknown(volumeID:operationID:error:)`` when the last look failed.
     func lookForLostSnapshot(
-        of operationID: String, volumeID: String, connection: Connection
+        of call: CreateSnapshotCall, connection: Connection
     )
         async throws(SnapshotError) -> Snapshot?
     {
+        let (operationID, volumeID) = (call.operationID, call.volumeID)
         var lookupFailure: SnapshotError?
         for pause in Self.lostSnapshotLookupPauses {
+            guard !interruption.isRequested else { break }
             if pause > .zero {
-                do {
-                    try await environment.sleep(for: pause)
-                } catch {
-                    throw .interrupted(snapshotID: nil, state: nil)
-                }
+                _ = try await sleepUnlessInterrupted(for: pause)
             }
             let found: Snapshot?
             do {
@@ -184,6 +224,8 @@ extension SnapshotStep {
                 return found
             }
         }
+        // Interrupted before the snapshot showed: it may still exist, so name the operation that tags it.
+        if interruption.isRequested { throw .interruptedWhileCreating(call) }
         // The snapshot may exist though no look could see it: sending CreateSnapshot again could make a second.
         if let lookupFailure { throw lookupFailure }
         return nil

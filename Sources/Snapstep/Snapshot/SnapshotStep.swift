@@ -94,7 +94,7 @@ public struct SnapshotStep: Sendable {
         return SnapshotOutcome(
             snapshot: snapshot, waitTime: waitTime, region: connection.target.region,
             account: connection.confirmedAccount, operationID: operationID,
-            apiCalls: environment.statistics.totalAttempts)
+            apiCalls: environment.statistics.totalAttempts, warning: creation.warning)
     }
 
     /// The stopwatch reading at which a snapshot made by an earlier process started, from its AWS start time.

@@ -55,6 +55,10 @@ import Testing
             for: "DescribeSnapshots")
     }
 
+    /// The empty answers to every look for a snapshot whose CreateSnapshot answer was lost, in one search window.
+    private static let nothingFound = Array(
+        repeating: ScriptedTransport.Reply.xml(EC2Answers.describeSnapshots([]), for: "DescribeSnapshots"), count: 5)
+
     private static func ec2Error(_ status: Int, _ code: String, for action: String) -> ScriptedTransport.Reply {
         .status(status, EC2Answers.error(code: code), for: action)
     }
@@ -231,23 +235,45 @@ import Testing
     }
 
     @Test func createsAgainWhenALostAnswerMadeNoSnapshot() async throws {
-        let nothing = ScriptedTransport.Reply.xml(EC2Answers.describeSnapshots([]), for: "DescribeSnapshots")
-        let transport = ScriptedTransport([
-            Self.volume, .failure(.outcomeUnknown(reason: "connection reset"), for: "CreateSnapshot"), nothing, nothing,
-            nothing, .xml(EC2Answers.createSnapshot(status: "completed"), for: "CreateSnapshot"),
-        ])
+        let lost = ScriptedTransport.Reply.failure(.outcomeUnknown(reason: "connection reset"), for: "CreateSnapshot")
+        let transport = ScriptedTransport(
+            [Self.volume, lost] + Self.nothingFound
+                + [.xml(EC2Answers.createSnapshot(status: "completed"), for: "CreateSnapshot")])
 
         let outcome = try await makeStep(transport).run(Self.request())
 
         #expect(transport.requests(for: "CreateSnapshot").count == 2)
         #expect(outcome.snapshot.state == .completed)
+        // The search window: five looks over 15 seconds before sending CreateSnapshot again.
+        #expect(transport.requests(for: "DescribeSnapshots").count == 5)
+        #expect(Array(clock.sleeps.prefix(4)) == [.seconds(1), .seconds(2), .seconds(4), .seconds(8)])
+        // The caller learns that the lost attempt may have made a snapshot too, and by which tag to find it.
+        #expect(
+            outcome.warning
+                == .earlierAttemptMayExist(
+                    operationID: Self.operationID, volumeID: Self.volumeID, unansweredAttempts: 1))
+        #expect(outcome.warning?.code == "possible_duplicate")
+        #expect(outcome.warning?.description.contains("snapstep:operation-id=\(Self.operationID)") == true)
+    }
+
+    @Test func givesNoWarningWhenTheLostSnapshotIsAdopted() async throws {
+        let found = EC2Answers.describeSnapshots([EC2Answers.snapshotFields(tags: Self.provenance)])
+        let transport = ScriptedTransport([
+            Self.volume, .failure(.outcomeUnknown(reason: "connection reset"), for: "CreateSnapshot"),
+            .xml(EC2Answers.describeSnapshots([]), for: "DescribeSnapshots"), .xml(found, for: "DescribeSnapshots"),
+            Self.describe("completed", progress: "100%"),
+        ])
+
+        let outcome = try await makeStep(transport).run(Self.request())
+
+        #expect(transport.requests(for: "CreateSnapshot").count == 1)
+        #expect(outcome.warning == nil)
     }
 
     @Test func givesUpAfterThreeCreatesWithUnknownOutcomes() async throws {
         let lost = ScriptedTransport.Reply.failure(.outcomeUnknown(reason: "timed out"), for: "CreateSnapshot")
-        let nothing = ScriptedTransport.Reply.xml(EC2Answers.describeSnapshots([]), for: "DescribeSnapshots")
         let transport = ScriptedTransport(
-            [Self.volume] + Array(repeating: [lost, nothing, nothing, nothing], count: 3).flatMap { $0 })
+            [Self.volume] + Array(repeating: [lost] + Self.nothingFound, count: 3).flatMap { $0 })
 
         let error = await #expect(throws: SnapshotError.self) { try await makeStep(transport).run(Self.request()) }
 
@@ -347,6 +373,40 @@ import Testing
             volumeID: Self.volumeID, region: "eu-west-1", account: nil, operationID: Self.operationID)
         #expect(inFlight.withLock { $0 } == ["DescribeVolumes": [], "CreateSnapshot": [call]])
         #expect(interruption.createsInFlight.isEmpty)
+    }
+
+    @Test func sendsNoSecondCreateSnapshotWhenInterruptedWhileLookingForALostOne() async throws {
+        let interruption = Interruption()
+        // Ctrl-C arrives while the first look for the snapshot of the lost CreateSnapshot is in flight.
+        let transport = ScriptedTransport(
+            [Self.volume, .failure(.outcomeUnknown(reason: "connection reset"), for: "CreateSnapshot")]
+                + Self.nothingFound + [.xml(EC2Answers.createSnapshot(status: "completed"), for: "CreateSnapshot")],
+            onSend: { request in if request.action == "DescribeSnapshots" { interruption.request() } })
+
+        let call = CreateSnapshotCall(
+            volumeID: Self.volumeID, region: "eu-west-1", account: nil, operationID: Self.operationID)
+        await #expect(throws: SnapshotError.interruptedWhileCreating(call)) {
+            try await makeStep(transport, interruption: interruption).run(Self.request())
+        }
+        #expect(transport.actions == ["DescribeVolumes", "CreateSnapshot", "DescribeSnapshots"])
+        #expect(interruption.createsInFlight.isEmpty)
+    }
+
+    @Test func keepsTheSnapshotThatTheLookInFlightFindsWhenInterrupted() async throws {
+        let interruption = Interruption()
+        let found = EC2Answers.describeSnapshots([EC2Answers.snapshotFields(status: "pending", tags: Self.provenance)])
+        // Ctrl-C while the look that finds the snapshot is in flight: its answer is kept, and the run ends with the id.
+        let transport = ScriptedTransport(
+            [
+                Self.volume, .failure(.outcomeUnknown(reason: "connection reset"), for: "CreateSnapshot"),
+                .xml(found, for: "DescribeSnapshots"),
+            ],
+            onSend: { request in if request.action == "DescribeSnapshots" { interruption.request() } })
+
+        await #expect(throws: SnapshotError.interrupted(snapshotID: Self.snapshotID, state: .pending)) {
+            try await makeStep(transport, interruption: interruption).run(Self.request())
+        }
+        #expect(transport.actions == ["DescribeVolumes", "CreateSnapshot", "DescribeSnapshots"])
     }
 
     @Test func endsTheWaitAtOnceWithTheSnapshotsIDWhenInterrupted() async throws {
