@@ -4,12 +4,6 @@ import Snapstep
 /// The options of `snapstep snapshot` over many volumes: repeated `--volume`, `--volumes-from`, `--filter`,
 /// `--older-than`, lists in `--account` and `--region`, `--concurrency` and `--rate-limits`.
 enum FleetOptions {
-    /// A fleet request and the sentences to print on stderr before it runs, such as a volume named twice.
-    struct Parsed {
-        var request: FleetRequest
-        var notices: [String]
-    }
-
     /// Whether the command line asks for a run over many volumes, regions or accounts.
     static func applies(to scanner: ArgumentScanner) -> Bool {
         scanner.all("volume").count > 1 || !scanner.all("volumes-from").isEmpty || !scanner.all("filter").isEmpty
@@ -17,11 +11,14 @@ enum FleetOptions {
             || (scanner.all("account") + scanner.all("region")).contains { $0.contains(",") }
     }
 
-    /// Builds the fleet request.
+    /// Builds the fleet request, every named volume with where it was named.
+    ///
+    /// Volumes named twice are kept: whether two entries are the same volume is known only once the run has filled in
+    /// their regions and accounts.
     ///
     /// - Throws: ``SnapshotError/invalidInput(reason:)`` naming the option at fault, or
     ///   ``SnapshotError/invalidLine(file:line:reason:)`` naming the file and line of a bad volume.
-    static func request(from scanner: ArgumentScanner) throws(SnapshotError) -> Parsed {
+    static func request(from scanner: ArgumentScanner) throws(SnapshotError) -> FleetRequest {
         let list = try volumeList(from: scanner)
         do throws(ArgumentScanner.UsageError) {
             if try scanner.single("operation-id") != nil {
@@ -36,15 +33,16 @@ enum FleetOptions {
                 throw .init(message: "--volumes-from \(path) names no volume; it holds only blank lines and comments")
             }
 
-            let request = FleetRequest(
-                volumes: list.volumes, selector: selector, accounts: try self.list(scanner.single("account")),
+            var request = FleetRequest(
+                selector: selector, accounts: try self.list(scanner.single("account")),
                 regions: try self.list(scanner.single("region")), integration: try scanner.single("integration"),
                 tags: try scanner.all("tag").map(SnapshotCommand.parseTag),
                 description: try scanner.single("description"),
                 timeLimit: try scanner.single("timeout").map(SnapshotCommand.parseTimeLimit) ?? .seconds(6 * 3600),
                 waitsForCompletion: !scanner.has("no-wait"), concurrency: try concurrency(from: scanner) ?? 32,
                 rateLimits: try rateLimits(from: scanner) ?? .ec2Defaults)
-            return Parsed(request: request, notices: list.duplicates.map(\.description))
+            request.namedVolumes = list.entries
+            return request
         } catch {
             throw .invalidInput(reason: error.message)
         }

@@ -45,6 +45,7 @@ struct FleetRunner {
         do {
             progress = try await fleet.run(
                 request, interruption: interruption,
+                onDuplicate: { duplicate in Terminal.printError("snapstep: \(duplicate).") },
                 onResult: { result in
                     bar.clear()
                     Terminal.printJSONLine(Self.json(for: result))

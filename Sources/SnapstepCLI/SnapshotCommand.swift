@@ -20,8 +20,6 @@ struct SnapshotCommand {
     let mode: Mode
     let configPath: String?
     let logLevel: Logger.Level?
-    /// Sentences for stderr before the run starts, such as a volume named twice.
-    let notices: [String]
 
     /// Reads the command line.
     ///
@@ -39,16 +37,13 @@ struct SnapshotCommand {
             throw .invalidInput(reason: error.message)
         }
         if FleetOptions.applies(to: scanner) {
-            let parsed = try FleetOptions.request(from: scanner)
-            mode = .fleet(parsed.request)
-            notices = parsed.notices
+            mode = .fleet(try FleetOptions.request(from: scanner))
         } else {
             do throws(ArgumentScanner.UsageError) {
                 mode = .single(try Self.singleRequest(from: scanner))
             } catch {
                 throw .invalidInput(reason: error.message)
             }
-            notices = []
         }
         switch mode {
         case .single(let request): try request.validate()
@@ -89,7 +84,6 @@ struct SnapshotCommand {
                 try await step.run(request, onEvent: onEvent)
             }
         case .fleet(let request):
-            for notice in notices { Terminal.printError("snapstep: \(notice).") }
             let runner = FleetRunner(configPath: configPath, logLevel: logLevel, environment: environment)
             return await runner.run(request)
         }

@@ -254,32 +254,43 @@ struct RunControlCommand {
                 return session.emit(
                     await engine.decide(runID: runID, approved: action == .approve, by: user, note: note))
             case .undo:
-                let restored = try await engine.undo(runID: runID)
-                Terminal.printJSON(
-                    .object([
-                        ("run_id", .string(runID)),
-                        (
-                            "restored",
-                            .array(
-                                restored.map {
-                                    .object([
-                                        ("deleted_volume_id", .string($0.deletedVolumeID)),
-                                        ("snapshot_id", .string($0.snapshotID)), ("volume_id", .string($0.volumeID)),
-                                        ("reattached_to", .string($0.reattachedTo)), ("warning", .string($0.warning)),
-                                    ])
-                                })
-                        ),
-                    ]))
+                let restored = try await engine.undo(runID: runID) { interrupts.restored($0) }
+                Terminal.printJSON(Self.undoJSON(runID: runID, restored: restored))
                 return 0
             }
         } catch .runInterrupted(let runID) {
+            // Every volume created so far is handed back with the error, so that none is lost.
             let error = SnapshotError.runInterrupted(runID: runID)
-            Terminal.printJSON(ErrorReport.json(for: error))
+            var json = Self.undoJSON(runID: runID, restored: interrupts.restoredSoFar)
+            if case .object(let members) = json, case .object(let errorMembers) = ErrorReport.json(for: error) {
+                json = .object(members + errorMembers)
+            }
+            Terminal.printJSON(json)
             Terminal.printError(session.interruptedSentence(runID, error, .undo))
             return error.exitCode
         } catch {
             return ErrorReport.emit(error)
         }
+    }
+}
+
+extension RunControlCommand {
+    /// The output of an undo: the run and each volume restored, with the volume it replaces.
+    static func undoJSON(runID: String, restored: [WorkflowEngine.Restored]) -> JSONValue {
+        .object([
+            ("run_id", .string(runID)),
+            (
+                "restored",
+                .array(
+                    restored.map {
+                        .object([
+                            ("deleted_volume_id", .string($0.deletedVolumeID)),
+                            ("snapshot_id", .string($0.snapshotID)), ("volume_id", .string($0.volumeID)),
+                            ("reattached_to", .string($0.reattachedTo)), ("warning", .string($0.warning)),
+                        ])
+                    })
+            ),
+        ])
     }
 }
 

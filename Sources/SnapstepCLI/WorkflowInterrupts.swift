@@ -22,6 +22,7 @@ final class WorkflowInterrupts: Sendable {
     private let runID: Mutex<String?>
     private let engine = Mutex<WorkflowEngine?>(nil)
     private let signals = Mutex<InterruptSignals?>(nil)
+    private let restoredVolumes = Mutex<[WorkflowEngine.Restored]>([])
 
     /// Installs the handlers.
     ///
@@ -48,6 +49,14 @@ final class WorkflowInterrupts: Sendable {
         self.engine.withLock { $0 = engine }
     }
 
+    /// Remembers a volume an undo created, for the output of an interrupted undo.
+    func restored(_ volume: WorkflowEngine.Restored) {
+        restoredVolumes.withLock { $0.append(volume) }
+    }
+
+    /// The volumes an undo created so far, in order.
+    var restoredSoFar: [WorkflowEngine.Restored] { restoredVolumes.withLock { $0 } }
+
     /// Stops receiving the signals.
     func cancel() {
         signals.withLock { $0?.cancel() }
@@ -68,6 +77,9 @@ final class WorkflowInterrupts: Sendable {
             interruption.createsInFlight.first.map(SnapshotError.interruptedWhileCreating)
             ?? .runInterrupted(runID: runID)
         var members: [(String, JSONValue)] = [("run_id", .string(runID)), ("status", .string("interrupted"))]
+        if action == .undo, case .object(let undo) = RunControlCommand.undoJSON(runID: runID, restored: restoredSoFar) {
+            members += undo.filter { $0.0 == "restored" }
+        }
         if case .object(let errorMembers) = ErrorReport.json(for: error) { members += errorMembers }
         if action != .undo { engine.withLock { $0 }?.recordInterrupted(runID: runID, reason: error.description) }
         Terminal.printJSON(.object(members))

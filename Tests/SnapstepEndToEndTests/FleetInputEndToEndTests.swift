@@ -67,6 +67,29 @@ import Testing
         }
     }
 
+    @Test(arguments: SameVolumeTwice.allCases)
+    func snapshotsAVolumeNamedTwiceOnceWhenItsRegionAndAccountResolveAlike(_ twice: SameVolumeTwice) async throws {
+        try await withFaultEndpoint { endpoint in
+            let volumeIDs = try await endpoint.createVolumes(count: 2, region: "us-east-1")
+            let (twiceNamed, other) = (volumeIDs[0], volumeIDs[1])
+
+            let result = try await TemporaryDirectory.withNew(prefix: "snapstep-e2e-input") { folder in
+                let file = try TemporaryDirectory.writeLines(
+                    twice.fileLines(volumeID: twiceNamed) + [other], named: "volumes.jsonl", in: folder)
+                let options = twice.volumeOption ? ["--volume", twiceNamed] : []
+                return try await Self.snapstep(options + ["--volumes-from", file.path], on: endpoint)
+            }
+
+            #expect(result.exitCode == 0, "\(result)")
+            let report = try FleetReport(parsing: result)
+            try await report.expectOneCompletedSnapshotEach(of: volumeIDs, on: endpoint)
+            #expect(report.summary.volumes == 2, "\(result)")
+            #expect(try await endpoint.snapshots().count == 2, "one snapshot each: \(result)")
+            #expect(result.stderr.contains("is named twice ("), "\(result)")
+            #expect(result.stderr.contains(twice.expectedPlaces), "\(result)")
+        }
+    }
+
     @Test func looksForTheSameIDInEveryRegionItIsListedFor() async throws {
         try await withFaultEndpoint { endpoint in
             let east = try await endpoint.createVolume(region: "us-east-1")
@@ -245,6 +268,39 @@ import Testing
 
 extension FleetInputEndToEndTests {
     /// A second line of a `--volumes-from` file that must be refused.
+    /// One volume named twice, once with a region or account left to its default and once with it written out.
+    enum SameVolumeTwice: CaseIterable, CustomTestStringConvertible, Sendable {
+        case bareAndDefaultRegion, nullAndExplicitRegion, bareAndDefaultAccount, optionAndFileLine
+
+        var testDescription: String {
+            switch self {
+            case .bareAndDefaultRegion: "a bare id, and the id with the default region"
+            case .nullAndExplicitRegion: "the id with a null region, and with the default region"
+            case .bareAndDefaultAccount: "a bare id, and the id with the credentials' own account"
+            case .optionAndFileLine: "--volume, and a file line with the default region"
+            }
+        }
+
+        /// Whether the volume is also named by `--volume`.
+        var volumeOption: Bool { self == .optionAndFileLine }
+
+        func fileLines(volumeID: String) -> [String] {
+            let withRegion = #"{"volume_id": "\#(volumeID)", "region": "us-east-1"}"#
+            switch self {
+            case .bareAndDefaultRegion: return [volumeID, withRegion]
+            case .nullAndExplicitRegion: return [#"{"volume_id": "\#(volumeID)", "region": null}"#, withRegion]
+            case .bareAndDefaultAccount:
+                return [volumeID, #"{"volume_id": "\#(volumeID)", "account_id": "\#(account)"}"#]
+            case .optionAndFileLine: return [withRegion]
+            }
+        }
+
+        /// Where the sentence on stderr says the volume was named.
+        var expectedPlaces: String {
+            self == .optionAndFileLine ? "(--volume, " : "lines 1 and 2)"
+        }
+    }
+
     enum BadVolumeLine: CaseIterable, CustomTestStringConvertible, Sendable {
         case accountAsNumber, regionAsNumber, misspeltKey, textAfterID, jsonArray
 

@@ -106,6 +106,12 @@ import Testing
             #expect(!stopped.wasSignalled && stopped.exitCode == 130, "\(stopped)")
             #expect(try stopped.errorObject()["code"] as? String == "interrupted", "\(stopped)")
             #expect(stopped.stderr.contains("snapstep undo \(runID)"), "\(stopped)")
+            // The volume CreateVolume made before the wait was cut short is handed back, with the run it belongs to.
+            let stoppedOutput = try stopped.jsonObject()
+            #expect(stoppedOutput["run_id"] as? String == runID, "\(stopped)")
+            let handedBack = stoppedOutput["restored"] as? [[String: Any]] ?? []
+            #expect(handedBack.map { $0["deleted_volume_id"] as? String } == [volumeID], "\(stopped)")
+            let handedBackID = try #require(handedBack.first?["volume_id"] as? String, "\(stopped)")
 
             let undone = try await cli.control("undo", runID: runID)
 
@@ -115,6 +121,7 @@ import Testing
             let creates = try await endpoint.requests(action: "CreateVolume")
             #expect(Set(creates.compactMap { $0.params["ClientToken"] }).count == 1, "one restore, asked once or twice")
             let restoredID = try #require(restored.first?["volume_id"] as? String)
+            #expect(restoredID == handedBackID, "the second undo finds the volume the first handed back")
             let described = try await endpoint.sendEC2(
                 action: "DescribeVolumes", parameters: ["VolumeId.1": restoredID])
             #expect(described.status == 200, "\(described.text)")

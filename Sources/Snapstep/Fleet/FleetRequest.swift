@@ -34,8 +34,11 @@ public struct FleetRequest: Sendable, Equatable {
         }
     }
 
-    /// The volumes named explicitly; a volume named twice alike is snapshotted once.
-    public var volumes: [NamedVolume]
+    /// The volumes named explicitly, each with where it was named, duplicates included.
+    ///
+    /// A volume named twice is snapshotted once when both entries come to the same id, region and account once the
+    /// defaults are filled in, which the run knows only after resolving each account and region.
+    public var namedVolumes: [VolumeList.Entry]
     /// The selector, when volumes are chosen by filters rather than named.
     public var selector: Selector?
     /// The accounts to act in; empty means the credentials' own.
@@ -64,7 +67,7 @@ public struct FleetRequest: Sendable, Equatable {
         timeLimit: Duration = .seconds(6 * 3600), waitsForCompletion: Bool = true, concurrency: Int = 32,
         rateLimits: RateLimits = .ec2Defaults
     ) {
-        self.volumes = volumes
+        self.namedVolumes = volumes.map { VolumeList.Entry(volume: $0, origin: VolumeList.Origin(source: "--volume")) }
         self.selector = selector
         self.accounts = accounts
         self.regions = regions
@@ -75,6 +78,14 @@ public struct FleetRequest: Sendable, Equatable {
         self.waitsForCompletion = waitsForCompletion
         self.concurrency = concurrency
         self.rateLimits = rateLimits
+    }
+
+    /// The volumes named explicitly, in order, duplicates included; setting them names each as a `--volume` option.
+    public var volumes: [NamedVolume] {
+        get { namedVolumes.map(\.volume) }
+        set {
+            namedVolumes = newValue.map { VolumeList.Entry(volume: $0, origin: VolumeList.Origin(source: "--volume")) }
+        }
     }
 
     /// Checks every input before anything is sent.

@@ -37,13 +37,16 @@ public struct FleetRun: Sendable {
     /// Runs the request.
     ///
     /// Every account and region is searched first. A named volume is looked for in the accounts and regions its
-    /// entry allows, and the same id named for two regions is two volumes to look for; a volume found twice (named
-    /// with and without its region) is snapshotted once. Each account and region that cannot be used gets a line of
-    /// its own unless a volume's line already carries its error.
+    /// entry allows, and the same id named for two regions is two volumes to look for. Volumes are compared once each
+    /// entry's region and account are resolved, the defaults filled in: a volume found twice in the same account and
+    /// region (named with and without its region, or with and without the credentials' own account) is snapshotted
+    /// once and reported to `onDuplicate`. Each account and region that cannot be used gets a line of its own unless
+    /// a volume's line already carries its error.
     ///
     /// - Parameters:
     ///   - request: The volumes, scopes, tags and limits.
     ///   - interruption: Ctrl-C, when the caller wires it; it also lists the CreateSnapshot calls in flight.
+    ///   - onDuplicate: Called before anything is created, once for each volume named more than once.
     ///   - onResult: Called once per volume, and once per account and region that could not be used.
     ///   - onProgress: Called after each change of the counts.
     /// - Returns: The final counts.
@@ -51,7 +54,8 @@ public struct FleetRun: Sendable {
     ///   integration refuses one of its accounts or regions, or EC2 refuses the selector's filters.
     public func run(
         _ request: FleetRequest, interruption: Interruption = Interruption(),
-        onResult: @escaping ResultHandler, onProgress: @escaping ProgressHandler = { _ in }
+        onDuplicate: @Sendable (VolumeList.Duplicate) -> Void = { _ in }, onResult: @escaping ResultHandler,
+        onProgress: @escaping ProgressHandler = { _ in }
     ) async throws(SnapshotError) -> FleetProgress {
         try request.validate()
         let elapsed = environment.startStopwatch()
@@ -64,7 +68,9 @@ public struct FleetRun: Sendable {
             if case .failure(let failure) = discovery.result, failure.error.exitCode == 2 { throw failure.error }
         }
 
-        let plan = FleetPlan(request: request, discoveries: discoveries)
+        let resolved = await Self.resolvedScopes(of: discoveries)
+        let plan = FleetPlan(request: request, discoveries: discoveries, resolved: resolved)
+        plan.duplicates.forEach(onDuplicate)
         tally.add(volumes: plan.volumeCount)
         await report(plan.unfound, discoveries: discoveries, tally: tally)
 
@@ -102,6 +108,36 @@ public struct FleetRun: Sendable {
     struct Discovery: Sendable {
         var scope: FleetScope
         var result: Result<ScopeDiscovery, ScopeFailure>
+    }
+
+    /// An account and region as they were resolved: the scope's region with the default filled in, and its account
+    /// when named or when it had to be asked of STS.
+    struct ResolvedScope: Sendable, Hashable {
+        var region: String?
+        var account: String?
+    }
+
+    /// Resolves each discovery's scope, in the same order.
+    ///
+    /// A scope in the credentials' own account is the same as one naming that account. STS is asked which account
+    /// that is only when a scope naming an account acts in the same region, so that most runs make no extra call.
+    static func resolvedScopes(of discoveries: [Discovery]) async -> [ResolvedScope] {
+        var scopes = discoveries.map { discovery in
+            switch discovery.result {
+            case .success(let found):
+                ResolvedScope(region: found.connection.target.region, account: discovery.scope.account)
+            case .failure(let failure):
+                ResolvedScope(region: failure.region, account: discovery.scope.account)
+            }
+        }
+        for index in scopes.indices where scopes[index].account == nil {
+            let region = scopes[index].region
+            guard case .success(let found) = discoveries[index].result,
+                scopes.contains(where: { $0.account != nil && $0.region == region })
+            else { continue }
+            scopes[index].account = await found.account.account()
+        }
+        return scopes
     }
 
     /// Searches every scope at once, and returns the discoveries in the scopes' order.
@@ -230,50 +266,6 @@ public struct FleetRun: Sendable {
                     volumeID: nil, region: failure.region, account: discovery.scope.account,
                     outcome: .failure(failure.error)))
         }
-    }
-}
-
-/// Which volumes each scope snapshots: every named volume in the first scope it was found in, then the selector's,
-/// each volume of each scope once.
-struct FleetPlan {
-    /// The volume ids to snapshot, by the index of their scope's discovery.
-    var work: [Int: [String]] = [:]
-    /// The named volumes found in no scope.
-    var unfound: [FleetRequest.NamedVolume] = []
-
-    /// The volumes of the run: those to snapshot and those not found.
-    var volumeCount: Int { work.values.reduce(0) { $0 + $1.count } + unfound.count }
-
-    init(request: FleetRequest, discoveries: [FleetRun.Discovery]) {
-        var claimed: Set<Claim> = []
-        var seen: Set<FleetRequest.NamedVolume> = []
-        for volume in request.volumes where seen.insert(volume).inserted {
-            let home = discoveries.indices.first { index in
-                guard discoveries[index].scope.admits(volume), case .success(let found) = discoveries[index].result
-                else { return false }
-                return found.existing.contains(volume.volumeID)
-            }
-            guard let home else {
-                unfound.append(volume)
-                continue
-            }
-            if claimed.insert(Claim(scope: discoveries[home].scope, volumeID: volume.volumeID)).inserted {
-                work[home, default: []].append(volume.volumeID)
-            }
-        }
-        for (index, discovery) in discoveries.enumerated() {
-            guard case .success(let found) = discovery.result else { continue }
-            for volumeID in found.selected
-            where claimed.insert(Claim(scope: discovery.scope, volumeID: volumeID)).inserted {
-                work[index, default: []].append(volumeID)
-            }
-        }
-    }
-
-    /// A volume in one scope: the unit snapshotted once.
-    private struct Claim: Hashable {
-        var scope: FleetScope
-        var volumeID: String
     }
 }
 

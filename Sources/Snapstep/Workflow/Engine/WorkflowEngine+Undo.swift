@@ -21,10 +21,19 @@ extension WorkflowEngine {
     /// Restores every volume a run deleted. Running it twice restores nothing twice: each new volume carries an
     /// operation tag that a second undo finds.
     ///
-    /// - Parameter runID: The run to undo.
+    /// An interruption stops the undo before the next volume, or ends the wait for a volume just created; either way
+    /// every volume created so far has gone to `onRestored` before ``SnapshotError/runInterrupted(runID:)`` is thrown,
+    /// so that no new volume's id is lost.
+    ///
+    /// - Parameters:
+    ///   - runID: The run to undo.
+    ///   - onRestored: Called with each volume as soon as it exists, including one whose wait was interrupted.
     /// - Returns: The volumes brought back.
-    /// - Throws: ``SnapshotError``.
-    public func undo(runID: String) async throws(SnapshotError) -> [Restored] {
+    /// - Throws: ``SnapshotError/runInterrupted(runID:)`` when interrupted, or another ``SnapshotError`` when a
+    ///   volume cannot be restored.
+    public func undo(
+        runID: String, onRestored: @Sendable (Restored) -> Void = { _ in }
+    ) async throws(SnapshotError) -> [Restored] {
         let (_, definition) = try loadRun(runID)
         let deletions = try state(of: runID).steps.filter { row in
             row.phase == .done && definition.step(withID: row.stepID)?.type == .deleteVolume
@@ -41,13 +50,17 @@ extension WorkflowEngine {
             guard let snapshotID = row.details["snapshot_id"], !snapshotID.isEmpty else { continue }
             // Ctrl-C stops before the next volume; a second undo finds the ones restored so far by their tags.
             guard !interruption.isRequested else { throw .runInterrupted(runID: runID) }
-            restored.append(try await restore(row.target, from: snapshotID, runID: runID, connection: connection))
+            let volume = try await restore(
+                row.target, from: snapshotID, runID: runID, connection: connection, onInterrupted: onRestored)
+            onRestored(volume)
+            restored.append(volume)
         }
         return restored
     }
 
     private func restore(
-        _ deletedVolumeID: String, from snapshotID: String, runID: String, connection: Connection
+        _ deletedVolumeID: String, from snapshotID: String, runID: String, connection: Connection,
+        onInterrupted: (Restored) -> Void
     )
         async throws(SnapshotError) -> Restored
     {
@@ -91,8 +104,20 @@ extension WorkflowEngine {
         // In use already means an earlier undo restored and attached it.
         let executor = StepExecutor(
             environment: environment, schedule: schedule, resolver: resolver, interruption: interruption)
-        try await executor.waitForVolume(volume.volumeID, on: ec2, runID: runID, timeLimit: .seconds(1800)) {
-            $0.state == "available" || $0.state == "in-use"
+        do {
+            try await executor.waitForVolume(volume.volumeID, on: ec2, runID: runID, timeLimit: .seconds(1800)) {
+                $0.state == "available" || $0.state == "in-use"
+            }
+        } catch .runInterrupted(let runID) {
+            // The volume exists: it is handed back before stopping, and a second undo finds it by its tag.
+            onInterrupted(
+                Restored(
+                    deletedVolumeID: deletedVolumeID, snapshotID: snapshotID, volumeID: volume.volumeID,
+                    reattachedTo: nil,
+                    warning:
+                        "interrupted before the volume was available\(data.instanceID == nil ? "" : " and attached")"
+                        + "; run the undo again to finish restoring it"))
+            throw .runInterrupted(runID: runID)
         }
         _ = try? store.append(
             .resource(
