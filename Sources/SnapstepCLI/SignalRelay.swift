@@ -6,14 +6,15 @@ import Synchronization
     import Darwin
 #endif
 
-/// Receives SIGINT and SIGTERM on the main thread and hands each to the command's handlers.
+/// Receives SIGINT and SIGTERM on the main thread and hands each to the command's handler.
 ///
 /// The signals are blocked in the main thread before any other thread exists, so every thread inherits the block,
-/// and the main thread takes them with `sigwait` while the command runs in a task. The handler installed last gets
-/// each signal: a command that stops in an orderly way installs its own over the one every command starts with. A signal is then never lost to a thread that happens not to watch for
-/// it, and never ignored for being set to `SIG_IGN` while a handler is being installed: a blocked signal waits until
-/// it is taken. With no handler installed, a signal does what it would have done had snapstep not blocked it: it ends
-/// the process, or nothing when the process was started with it ignored.
+/// and the main thread takes them with `sigwait` while the command runs in a task. A signal is then never lost to a
+/// thread that happens not to watch for it, and never ignored for being set to `SIG_IGN` while a handler is being
+/// installed: a blocked signal waits until it is taken. The handler installed last gets each signal: a command that
+/// stops in an orderly way installs its own over the one every command starts with. With no handler installed, a
+/// signal does what it would have done had snapstep not blocked it: it ends the process, or nothing when the process
+/// was started with it ignored.
 final class SignalRelay: Sendable {
     /// The process's relay.
     static let shared = SignalRelay()

@@ -183,8 +183,8 @@ import Testing
         try await withFaultEndpoint { endpoint in
             let volumeIDs = try await endpoint.createVolumes(count: 2, region: "us-east-1")
             try await endpoint.script(
-                #"{"faults": [{"action": "CreateSnapshot", "error": {"code": "UnauthorizedOperation", "status": 403}}]}"#
-            )
+                #"{"faults": [{"action": "CreateSnapshot", "#
+                    + #""error": {"code": "UnauthorizedOperation", "status": 403}}]}"#)
 
             let result = try await Self.snapstep(volumeIDs.flatMap { ["--volume", $0] }, on: endpoint)
 

@@ -1,7 +1,7 @@
 import Glibc
 
-/// The process's standard output or error (or any open file), written with `write(2)`: no buffering to lose at exit, and no crash when
-/// the other end is closed or the disk is full.
+/// The process's standard output or error (or any open file), written with `write(2)`: no buffering to lose at
+/// exit, and no crash when the other end is closed or the disk is full.
 public struct StandardStream: Sendable {
     /// The file descriptor.
     public let descriptor: Int32
