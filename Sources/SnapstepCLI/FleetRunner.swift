@@ -49,6 +49,9 @@ struct FleetRunner {
                 onResult: { result in
                     bar.clear()
                     Terminal.printJSONLine(Self.json(for: result))
+                    if case .success(let outcome) = result.outcome, let warning = outcome.warning {
+                        Terminal.printError("snapstep: warning: \(result.volumeID ?? "-"): \(warning.description)")
+                    }
                 },
                 onProgress: { progress in
                     latest.update(progress)

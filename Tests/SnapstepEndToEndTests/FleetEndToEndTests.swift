@@ -382,6 +382,36 @@ import Testing
         }
     }
 
+    @Test(.tags(.slow)) func warnsOnStderrAndOnTheLineWhenAVolumesSnapshotMayHaveBeenMadeTwice() async throws {
+        try await withFaultEndpoint { endpoint in
+            let volumeIDs = try await endpoint.createVolumes(count: 2, region: "us-east-1")
+            // The first CreateSnapshot is applied but its answer is lost, and its snapshot stays out of every look.
+            try await endpoint.script(
+                #"""
+                {"faults": [{"action": "CreateSnapshot", "fault": "apply_then_drop"}],
+                 "snapshot_behaviours": [{"invisible_polls": 8, "complete_after_polls": 1}]}
+                """#
+            )
+
+            let result = try await Self.snapstep(volumeIDs.flatMap { ["--volume", $0] }, on: endpoint)
+
+            #expect(result.exitCode == 0, "\(result)")
+            let lines = result.stdout.split(separator: "\n").compactMap {
+                try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+            }
+            let warned = lines.filter { $0["warning"] != nil }
+            try #require(warned.count == 1, "one line carries the warning: \(result)")
+            let volumeID = try #require(warned[0]["volume_id"] as? String)
+            let warning = try #require(warned[0]["warning"] as? [String: Any])
+            #expect(warning["code"] as? String == "possible_duplicate", "\(result)")
+            let operationID = try #require(warning["operation_id"] as? String)
+            let warningLines = result.stderr.split(separator: "\n").filter { $0.hasPrefix("snapstep: warning: ") }
+            #expect(warningLines.count == 1, "\(result)")
+            #expect(warningLines.first?.contains(volumeID) == true, "\(result)")
+            #expect(warningLines.first?.contains(operationID) == true, "\(result)")
+        }
+    }
+
     @Test func makesExactlyOneSnapshotPerVolumeThroughTransientFaults() async throws {
         try await withFaultEndpoint { endpoint in
             let volumeIDs = try await endpoint.createVolumes(count: 20, region: "us-east-1")

@@ -57,7 +57,8 @@ extension FleetRun {
                     guard request.waitsForCompletion, creation.snapshot.state != .completed else {
                         let waitTime = request.waitsForCompletion ? elapsed() - creation.sentAt : .zero
                         Self.finish(
-                            volumeID, operationID, .success(creation.snapshot), waitTime, region, account, tally)
+                            volumeID, operationID, .success(creation.snapshot), waitTime, region, account, tally,
+                            warning: creation.warning)
                         break
                     }
                     tally.created()
@@ -68,11 +69,12 @@ extension FleetRun {
                     let timeLimit = request.timeLimit
                     // A failed wait's line names the account that owns the snapshot, known without another call.
                     let owner = account ?? creation.snapshot.ownerID
+                    let warning = creation.warning
                     await waiter.enroll(creation.snapshot, createdAt: sentAt) { result in
                         let outcome = result.mapError { Self.snapshotError(for: $0, timeLimit: timeLimit) }
                         Self.finish(
                             volumeID, operationID, outcome, elapsed() - sentAt, region, owner, tally,
-                            wasPending: true)
+                            wasPending: true, warning: warning)
                     }
                 case .created(let volumeID, _, .failure(let error)):
                     creating -= 1
@@ -102,12 +104,13 @@ extension FleetRun {
 
     private static func finish(
         _ volumeID: String, _ operationID: String, _ outcome: Result<Snapshot, SnapshotError>, _ waitTime: Duration,
-        _ region: String, _ account: String?, _ tally: FleetTally, wasPending: Bool = false
+        _ region: String, _ account: String?, _ tally: FleetTally, wasPending: Bool = false,
+        warning: SnapshotWarning? = nil
     ) {
         let result = outcome.map { snapshot in
             SnapshotOutcome(
                 snapshot: snapshot, waitTime: waitTime, region: region, account: account ?? snapshot.ownerID,
-                operationID: operationID, apiCalls: 0)
+                operationID: operationID, apiCalls: 0, warning: warning)
         }
         tally.finish(
             FleetResult(volumeID: volumeID, region: region, account: account, outcome: result), wasPending: wasPending)
