@@ -176,7 +176,11 @@ struct RunCommand: Command {
                 guard let equals = item.firstIndex(of: "="), equals != item.startIndex else {
                     throw .init(message: "--param \(item) needs NAME=VALUE")
                 }
-                parameters[String(item[..<equals])] = String(item[item.index(after: equals)...])
+                let name = String(item[..<equals])
+                guard parameters[name] == nil else {
+                    throw .init(message: "--param \(name) is given twice; give each input once")
+                }
+                parameters[name] = String(item[item.index(after: equals)...])
             }
             self.parameters = parameters
             isDryRun = scanner.has("dry-run")
@@ -206,6 +210,7 @@ struct RunCommand: Command {
         do throws(SnapshotError) {
             let engine = try session.makeEngine(interruption: interrupts.interruption) { interrupts.started($0) }
             interrupts.use(engine)
+            try engine.checkTargets(of: definition, dryRun: isDryRun)
             return session.emit(await engine.start(definition, text: text, parameters: parameters, dryRun: isDryRun))
         } catch {
             return ErrorReport.emit(error)

@@ -267,6 +267,45 @@ import Testing
         }
     }
 
+    @Test(arguments: [
+        (WorkflowCLI.Example.cleanupUnattached, ["min_age_days": "-5"], "the selector's older_than_days is -5"),
+        (WorkflowCLI.Example.decommissionInstance, ["instance_id": "bogus"], #"the selector's attached_to is "bogus""#),
+    ])
+    func refusesInputsThatMakeTheTargetsImpossibleBeforeARunStarts(
+        example: WorkflowCLI.Example, parameters: [String: String], complaint: String
+    ) async throws {
+        try await withFreshServer { cli, observer, _ in
+            let volumeID = try await observer.createVolume(
+                region: Self.region, availabilityZone: Self.zone, sizeGiB: 8, type: "gp3", tags: [:])
+            // A first run creates the audit database, so that audit list can show that no second run began.
+            let planned = try await cli.run(WorkflowCLI.Example.cleanupUnattached.file, dryRun: true)
+            let plannedRunID = try #require(planned.startedRunID, "\(planned)")
+
+            let result = try await cli.run(example.file, parameters: parameters)
+
+            #expect(result.exitCode == 2, "\(result)")
+            let message = try #require(try result.errorObject()["message"] as? String, "\(result)")
+            #expect(message.lowercased().contains(complaint.lowercased()), "\(message)")
+            #expect(result.startedRunID == nil, "no run is announced: \(result)")
+            #expect(try await cli.auditedRuns().map(\.runID) == [plannedRunID], "no run is recorded")
+            #expect(try await observer.volumes(region: Self.region).map(\.volumeID) == [volumeID])
+        }
+    }
+
+    @Test func refusesAnInputGivenTwice() async throws {
+        try await withFreshServer { cli, _, _ in
+            let result = try await runSnapstep(
+                arguments: [
+                    "run", WorkflowCLI.Example.cleanupUnattached.file.path, "--param", "min_age_days=5", "--param",
+                    "min_age_days=6",
+                ], environment: cli.environment)
+
+            #expect(result.exitCode == 2, "\(result)")
+            let message = try #require(try result.errorObject()["message"] as? String, "\(result)")
+            #expect(message.contains("--param min_age_days is given twice"), "\(message)")
+        }
+    }
+
     // MARK: - Helpers
 
     /// Resets the suite's server and runs `body` with the workflow commands, an observer, and a temporary folder.

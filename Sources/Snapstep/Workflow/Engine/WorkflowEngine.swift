@@ -37,6 +37,19 @@ public struct WorkflowEngine: Sendable {
         self.interruption = interruption
     }
 
+    /// Checks what the workflow's targets ask for against its inputs, without calling AWS or recording anything.
+    ///
+    /// ``start(_:text:parameters:dryRun:)`` does the same before it records a run; a caller that announces runs can
+    /// call this first so that a bad input never gets as far as a run id.
+    ///
+    /// - Parameters:
+    ///   - definition: The parsed workflow, with its inputs.
+    ///   - dryRun: Whether the run would be a dry run.
+    /// - Throws: ``SnapshotError/invalidInput(reason:)`` naming the part of the targets at fault.
+    public func checkTargets(of definition: WorkflowDefinition, dryRun: Bool) throws(SnapshotError) {
+        _ = try WorkflowTargets.query(for: definition, context: definition.makeContext(runID: "", isDryRun: dryRun))
+    }
+
     /// Starts a new run of a workflow.
     ///
     /// - Parameters:
@@ -49,6 +62,14 @@ public struct WorkflowEngine: Sendable {
         _ definition: WorkflowDefinition, text: String, parameters: [String: String], dryRun: Bool
     ) async -> WorkflowReport {
         let runID = makeRunID()
+        // Inputs that make the targets impossible are refused before the run is recorded: nothing has started.
+        do throws(SnapshotError) {
+            _ = try WorkflowTargets.query(
+                for: definition, context: definition.makeContext(runID: runID, isDryRun: dryRun))
+        } catch {
+            return WorkflowReport(
+                runID: runID, workflow: definition.name, status: .failed, isDryRun: dryRun, targets: [], error: error)
+        }
         do throws(AuditError) {
             try store.createRun(
                 runID: runID, workflowPath: definition.sourcePath, workflowText: text, parameters: parameters,

@@ -8,11 +8,25 @@ enum WorkflowTargets {
     /// The stored list of a run, if it was fixed already.
     static let stateStepID = "targets"
 
-    /// Resolves the definition's targets to volumes.
-    static func resolve(
-        _ definition: WorkflowDefinition, context: DictionaryContext, connection: Connection,
-        now: Date
-    ) async throws(SnapshotError) -> [Volume] {
+    /// What the definition's targets ask EC2 for, worked out from the run's inputs alone.
+    enum Query {
+        /// Volumes named by id.
+        case volumes([String])
+        /// Volumes matching filters, then created at least `olderThanDays` days ago.
+        case selection(filters: [EC2Filter], olderThanDays: Double?)
+    }
+
+    /// Works out and checks what the targets ask for, without calling AWS, so that a bad input is refused before a
+    /// run is recorded.
+    ///
+    /// - Parameters:
+    ///   - definition: The workflow.
+    ///   - context: The run's `inputs` and `run`.
+    /// - Returns: The query.
+    /// - Throws: ``SnapshotError/invalidInput(reason:)`` naming the part of the targets at fault.
+    static func query(
+        for definition: WorkflowDefinition, context: DictionaryContext
+    ) throws(SnapshotError) -> Query {
         switch definition.targets {
         case .volumes(let templates):
             var ids: [String] = []
@@ -26,8 +40,21 @@ enum WorkflowTargets {
                 ids += (value.listValue ?? [value]).compactMap(\.stringValue)
             }
             for id in ids where !InputValidation.isVolumeID(id) {
-                throw .invalidInput(reason: "\"\(id)\" is not a volume id")
+                throw .invalidInput(reason: "the target \"\(id)\" is not a volume id such as vol-0123456789abcdef0")
             }
+            return .volumes(ids)
+        case .selector(let selector):
+            return try selection(selector, context: context)
+        }
+    }
+
+    /// Resolves the definition's targets to volumes.
+    static func resolve(
+        _ definition: WorkflowDefinition, context: DictionaryContext, connection: Connection,
+        now: Date
+    ) async throws(SnapshotError) -> [Volume] {
+        switch try query(for: definition, context: context) {
+        case .volumes(let ids):
             var volumes: [Volume] = []
             for id in ids {
                 do {
@@ -41,14 +68,22 @@ enum WorkflowTargets {
                 }
             }
             return volumes
-        case .selector(let selector):
-            return try await select(selector, context: context, connection: connection, now: now)
+        case .selection(let filters, let days):
+            let volumes: [Volume]
+            do {
+                volumes = try await connection.ec2.describeVolumes(filters: filters)
+            } catch {
+                throw SnapshotStep.classify(error, snapshotID: nil)
+            }
+            guard let days else { return volumes.sorted { $0.volumeID < $1.volumeID } }
+            let cutoff = now.addingTimeInterval(-days * 86_400)
+            return volumes.filter { ($0.createTime ?? .distantFuture) <= cutoff }.sorted { $0.volumeID < $1.volumeID }
         }
     }
 
-    private static func select(
-        _ selector: VolumeSelector, context: DictionaryContext, connection: Connection, now: Date
-    ) async throws(SnapshotError) -> [Volume] {
+    private static func selection(
+        _ selector: VolumeSelector, context: DictionaryContext
+    ) throws(SnapshotError) -> Query {
         var filters: [EC2Filter] = []
         do {
             if let status = try selector.status?.resolve(in: context).stringValue {
@@ -57,8 +92,8 @@ enum WorkflowTargets {
             if let instance = try selector.attachedTo?.resolve(in: context).stringValue {
                 guard StepType.Parameter.Kind.isInstanceID(instance) else {
                     throw SnapshotError.invalidInput(
-                        reason:
-                            "attached_to is \"\(instance)\", which is not an instance id such as i-0123456789abcdef0")
+                        reason: "the selector's attached_to is \"\(instance)\", which is not an instance id such as "
+                            + "i-0123456789abcdef0; check the input it is worked out from")
                 }
                 filters.append(EC2Filter(name: "attachment.instance-id", values: [instance]))
             }
@@ -74,21 +109,15 @@ enum WorkflowTargets {
         do {
             days = try selector.olderThanDays?.resolve(in: context).numberValue
         } catch {
-            throw .invalidInput(reason: "older_than_days cannot be worked out: \(error)")
+            throw .invalidInput(reason: "the selector's older_than_days cannot be worked out: \(error)")
         }
-
-        let volumes: [Volume]
-        do {
-            volumes = try await connection.ec2.describeVolumes(filters: filters)
-        } catch {
-            throw SnapshotStep.classify(error, snapshotID: nil)
+        if let days, !(0...36_500).contains(days) {
+            throw .invalidInput(
+                reason:
+                    "the selector's older_than_days is \(Value.format(days)); it must be a number of days from 0 to "
+                    + "36500; check the input it is worked out from")
         }
-        guard let days else { return volumes.sorted { $0.volumeID < $1.volumeID } }
-        guard days >= 0, days <= 36_500 else {
-            throw .invalidInput(reason: "older_than_days is \(days); it must be between 0 and 36500")
-        }
-        let cutoff = now.addingTimeInterval(-days * 86_400)
-        return volumes.filter { ($0.createTime ?? .distantFuture) <= cutoff }.sorted { $0.volumeID < $1.volumeID }
+        return .selection(filters: filters, olderThanDays: days)
     }
 
     /// What `target.*` reads for a volume.
