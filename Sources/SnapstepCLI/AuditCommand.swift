@@ -137,7 +137,7 @@ struct AuditCommand {
             try writer.finish(path: partial)
             close(descriptor)
             guard rename(partial, output) == 0 else {
-                throw .exportFailed(path: output, reason: String(cString: strerror(errno)))
+                throw .exportFailed(path: output, reason: FileProblem.systemMessage(errno))
             }
         } catch {
             close(descriptor)

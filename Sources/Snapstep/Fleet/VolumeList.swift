@@ -179,10 +179,7 @@ extension VolumeList {
     }
 
     private static func parseObject(_ line: String) throws(LineError) -> FleetRequest.NamedVolume {
-        let members: [String: JSONField]
-        do {
-            members = try JSONDecoder().decode([String: JSONField].self, from: Data(line.utf8))
-        } catch {
+        guard let members = (try? JSONTree.parse(line.utf8))?.objectMembers else {
             throw LineError(reason: "is not a valid JSON object; check its quotes, commas and braces, or \(forms)")
         }
 
@@ -215,7 +212,7 @@ extension VolumeList {
 
     /// A member that must be a string when present; `null` counts as absent, as tools such as jq write it.
     private static func string(
-        _ key: String, in members: [String: JSONField], example: String
+        _ key: String, in members: [String: JSONTree], example: String
     ) throws(LineError) -> String? {
         switch members[key] {
         case nil, .null: return nil
@@ -226,39 +223,13 @@ extension VolumeList {
     }
 }
 
-/// A JSON value, decoded only so far as to say what kind it is.
-private enum JSONField: Decodable {
-    case string(String)
-    case number
-    case boolean
-    case null
-    case array
-    case object
-
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if container.decodeNil() {
-            self = .null
-        } else if let text = try? container.decode(String.self) {
-            self = .string(text)
-        } else if (try? container.decode(Bool.self)) != nil {
-            self = .boolean
-        } else if (try? container.decode(Double.self)) != nil {
-            self = .number
-        } else if (try? container.decode([JSONField].self)) != nil {
-            self = .array
-        } else {
-            _ = try container.decode([String: JSONField].self)
-            self = .object
-        }
-    }
-
-    /// `a number`, `true or false`, `an array`…, for a message.
-    var kindDescription: String {
+extension JSONTree {
+    /// `a number`, `true or false`, `an array`…, for a message about a member of the wrong kind.
+    fileprivate var kindDescription: String {
         switch self {
         case .string: "a string"
         case .number: "a number (put it in quotes)"
-        case .boolean: "true or false"
+        case .bool: "true or false"
         case .null: "null"
         case .array: "an array"
         case .object: "an object"

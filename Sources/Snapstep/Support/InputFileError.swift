@@ -30,7 +30,7 @@ public enum InputFileError: Error, Equatable, Sendable, CustomStringConvertible 
         case EISDIR: self = .isDirectory(path: path)
         case ENOENT, ENOTDIR: self = .noSuchFile(path: path)
         case EACCES, EPERM: self = .permissionDenied(path: path)
-        default: self = .unreadable(path: path, reason: String(cString: strerror(errorNumber)).lowercased())
+        default: self = .unreadable(path: path, reason: FileProblem.systemMessage(errorNumber))
         }
     }
 
